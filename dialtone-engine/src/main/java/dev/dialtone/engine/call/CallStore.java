@@ -1,0 +1,39 @@
+package dev.dialtone.engine.call;
+
+import java.util.Optional;
+
+/**
+ * Where calls live. Implementations are thread-safe.
+ *
+ * <p>Durability contract: when {@link #insert} or {@link #update} returns, the change is committed
+ * and survives a crash of the process (and, in the stores' default settings, of the machine).
+ * Implementations may group the commits of concurrent callers into one transaction, but each call
+ * returns only after its own change is durable.
+ */
+public interface CallStore extends AutoCloseable {
+
+  /**
+   * Stores a new call ({@code call.version() == 1}).
+   *
+   * @throws dev.dialtone.engine.EngineException with {@code CONFLICT} if the id exists, or {@code
+   *     UNAVAILABLE} if the store cannot be reached
+   */
+  void insert(Call call);
+
+  /** The call with this id, terminated or not. */
+  Optional<Call> find(String id);
+
+  /**
+   * Replaces a call whose stored version is {@code call.version() - 1}.
+   *
+   * @throws dev.dialtone.engine.EngineException with {@code CONFLICT} if the stored version is not
+   *     {@code call.version() - 1} (someone else changed it first) or the call does not exist
+   */
+  void update(Call call);
+
+  /** How many calls are stored, in every state. */
+  long count();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,28 @@
+package dev.dialtone.engine.directory;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/** A phone on the simulated PSTN, by its E.164 number. */
+public record PhoneNumber(String number, String displayName) {
+  private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
+
+  public PhoneNumber {
+    requireE164(number);
+    Objects.requireNonNull(displayName, "displayName");
+  }
+
+  /** True if the text is an E.164 number: a plus sign and 2 to 15 digits, the first not 0. */
+  public static boolean isE164(String text) {
+    return text != null && E164.matcher(text).matches();
+  }
+
+  static void requireE164(String number) {
+    if (!isE164(number)) {
+      throw new IllegalArgumentException(
+          "phone numbers are E.164 ('+' and 2 to 15 digits, e.g. +12345678901), got '"
+              + number
+              + "'");
+    }
+  }
+}

@@ -1,0 +1,266 @@
+package dev.dialtone.engine.call;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dialtone.engine.EngineException;
+import dev.dialtone.engine.directory.Directory;
+import dev.dialtone.engine.directory.Permission;
+import dev.dialtone.engine.graph.GraphSchema;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Creates, reads and ends calls on behalf of a verified {@link Caller}.
+ *
+ * <p>A create is checked in this order, so a request with several faults gets the most basic one:
+ * the body against the v1.0 schema; the callback URI; the tenant; the scenario and its permission;
+ * the source identity; the targets or the meeting against the directory. Only then is the call
+ * stored, in one insert, so a rejected request leaves nothing behind.
+ */
+public final class CallService {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  private static final String CALL_TYPE = "microsoft.graph.call";
+  /** Properties only the service sets; a client's values for them are ignored. */
+  private static final Set<String> SERVER_OWNED =
+      Set.of(
+          "@odata.context",
+          "id",
+          "state",
+          "direction",
+          "myParticipantId",
+          "callChainId",
+          "resultInfo",
+          "callRoutes",
+          "activeModalities",
+          "mediaState",
+          "toneInfo",
+          "transcription",
+          "answeredBy",
+          "terminationReason",
+          "incomingContext");
+
+  private final CallStore store;
+  private final Supplier<Directory> directory;
+  private final GraphSchema schema;
+  private final Clock clock;
+  private final CallPolicy policy;
+
+  public CallService(
+      CallStore store,
+      Supplier<Directory> directory,
+      GraphSchema schema,
+      Clock clock,
+      CallPolicy policy) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.directory = Objects.requireNonNull(directory, "directory");
+    this.schema = Objects.requireNonNull(schema, "schema");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.policy = Objects.requireNonNull(policy, "policy");
+  }
+
+  /**
+   * Creates an outgoing call from a {@code call} request body.
+   *
+   * @return the stored call, {@code establishing}
+   * @throws EngineException for a body that breaks the schema or a rule (400), a missing
+   *     permission ({@code 7504}), a tenant mismatch ({@code 7505}), a source identity the app may
+   *     not use ({@code 7507}), or a meeting that does not exist (404)
+   */
+  public Call create(Caller caller, JsonNode body) {
+    if (!(body instanceof ObjectNode request)) {
+      throw EngineException.invalidRequest(
+          "The request body must be a JSON object (a microsoft.graph.call).");
+    }
+    schema.validate(request, CALL_TYPE);
+    CallbackUris.check(request.path("callbackUri").asText(), policy);
+    Directory dir = directory.get();
+    String tenantId = callTenant(caller, request);
+    CreateRules rules = new CreateRules(caller, tenantId, dir, request);
+    Scenario scenario = rules.scenario();
+    requirePermission(caller, scenario, request);
+    ObjectNode source = rules.source(scenario);
+    rules.checkTargets(scenario);
+    rules.checkMeeting(scenario);
+
+    Instant now = clock.instant();
+    String id = UUID.randomUUID().toString();
+    ObjectNode resource = representation(request, id, tenantId, source, scenario);
+    Call call =
+        new Call(id, tenantId, caller.appId(), CallState.ESTABLISHING, now, now, 1, resource);
+    store.insert(call);
+    return call;
+  }
+
+  /**
+   * The live call with this id, as the caller may see it.
+   *
+   * @throws EngineException 404 if there is no such call, it has ended, or it belongs to another
+   *     application; {@code 7505} if it belongs to another tenant
+   */
+  public Call get(Caller caller, String id) {
+    return visibleLiveCall(caller, id);
+  }
+
+  /**
+   * Hangs up: the call ends and stays ended. Ending a call that has already ended is a 404, as
+   * in Graph.
+   */
+  public Call hangUp(Caller caller, String id) {
+    Call call = visibleLiveCall(caller, id);
+    ObjectNode resource = call.resourceCopy();
+    resource.put("state", CallState.TERMINATED.wireName());
+    ObjectNode resultInfo = JSON.objectNode();
+    resultInfo.put("@odata.type", "#microsoft.graph.resultInfo");
+    resultInfo.put("code", 200);
+    resultInfo.put("subcode", 5001);
+    resultInfo.put("message", "The conversation has ended.");
+    resource.set("resultInfo", resultInfo);
+    Call ended =
+        new Call(
+            call.id(),
+            call.tenantId(),
+            call.applicationId(),
+            CallState.TERMINATED,
+            call.createdAt(),
+            clock.instant(),
+            call.version() + 1,
+            resource);
+    store.update(ended);
+    return ended;
+  }
+
+  private Call visibleLiveCall(Caller caller, String id) {
+    Call call =
+        store
+            .find(id)
+            .filter(c -> !c.state().isTerminal())
+            .orElseThrow(() -> callNotFound(id));
+    if (!call.tenantId().equals(caller.tenantId())) {
+      throw CallingErrors.callTenantMismatch(id);
+    }
+    if (!call.applicationId().equals(caller.appId())) {
+      throw callNotFound(id);
+    }
+    return call;
+  }
+
+  private static EngineException callNotFound(String id) {
+    return EngineException.notFound(
+        "Call '" + id + "' was not found: it never existed, has ended, or belongs to another application.");
+  }
+
+  private static String callTenant(Caller caller, ObjectNode request) {
+    JsonNode tenant = request.get("tenantId");
+    if (tenant == null || tenant.isNull()) {
+      return caller.tenantId();
+    }
+    if (!tenant.asText().equals(caller.tenantId())) {
+      throw CallingErrors.tenantMismatch(
+          "The call's tenantId '"
+              + tenant.asText()
+              + "' is not the tenant of the access token ('"
+              + caller.tenantId()
+              + "'). Request the token from /"
+              + tenant.asText()
+              + "/oauth2/v2.0/token, or send the token's tenant.");
+    }
+    return caller.tenantId();
+  }
+
+  private static void requirePermission(Caller caller, Scenario scenario, ObjectNode request) {
+    if (!scenario.isAllowedFor(caller)) {
+      throw CallingErrors.insufficientPermissions(
+          describe(scenario)
+              + " needs the application permission "
+              + String.join(
+                  " or ", scenario.requiredAnyOf().stream().map(Permission::claimValue).toList())
+              + "; the token's roles are "
+              + caller.roles().stream().map(Permission::claimValue).sorted().toList()
+              + ".");
+    }
+    boolean appHostedMedia =
+        request
+            .path("mediaConfig")
+            .path("@odata.type")
+            .asText("")
+            .toLowerCase(java.util.Locale.ROOT)
+            .endsWith("microsoft.graph.apphostedmediaconfig");
+    if (appHostedMedia && !caller.has(Permission.CALLS_ACCESS_MEDIA_ALL)) {
+      throw CallingErrors.insufficientPermissions(
+          "A call with app-hosted media (appHostedMediaConfig) needs the application permission "
+              + Permission.CALLS_ACCESS_MEDIA_ALL.claimValue()
+              + " in addition; the token's roles are "
+              + caller.roles().stream().map(Permission::claimValue).sorted().toList()
+              + ".");
+    }
+  }
+
+  private static String describe(Scenario scenario) {
+    return switch (scenario) {
+      case PEER_TO_PEER -> "A peer-to-peer call";
+      case GROUP -> "A group call";
+      case MEETING_JOIN -> "Joining a meeting";
+      case PSTN -> "A PSTN call";
+    };
+  }
+
+  private static ObjectNode representation(
+      ObjectNode request, String id, String tenantId, ObjectNode source, Scenario scenario) {
+    ObjectNode call = JSON.objectNode();
+    call.put("@odata.type", CallShape.CALL);
+    call.put("state", CallState.ESTABLISHING.wireName());
+    call.put("direction", "outgoing");
+    call.put("callbackUri", request.get("callbackUri").asText());
+    call.put("callChainId", UUID.randomUUID().toString());
+    call.putArray("callRoutes");
+    call.set("source", source);
+    var targets = call.putArray("targets");
+    if (scenario != Scenario.MEETING_JOIN) {
+      request.path("targets").forEach(t -> targets.add(CallShape.invitationParticipantInfo(t)));
+    }
+    call.set("requestedModalities", request.path("requestedModalities").deepCopy());
+    if (call.get("requestedModalities").isMissingNode()) {
+      call.putArray("requestedModalities");
+    }
+    call.putArray("activeModalities");
+    call.set("mediaConfig", request.get("mediaConfig").deepCopy());
+    JsonNode chatInfo = request.get("chatInfo");
+    call.set("chatInfo", chatInfo == null || chatInfo.isNull() ? JSON.nullNode() : CallShape.chatInfo(chatInfo));
+    JsonNode meetingInfo = request.get("meetingInfo");
+    call.set("meetingInfo", meetingInfo == null ? JSON.nullNode() : shapedMeetingInfo(meetingInfo));
+    call.putArray("routingPolicies");
+    call.put("tenantId", tenantId);
+    call.put("myParticipantId", UUID.randomUUID().toString());
+    call.put("id", id);
+    CallShape.CALL_NULLS.forEach(name -> CallShape.putNullIfAbsent(call, name));
+    // Open type: whatever else the client sent is kept and returned.
+    request
+        .properties()
+        .forEach(
+            entry -> {
+              String name = entry.getKey();
+              if (!call.has(name) && !SERVER_OWNED.contains(name)) {
+                call.set(name, entry.getValue().deepCopy());
+              } else if (name.equals("subject") || name.equals("ringingTimeoutInSeconds")) {
+                call.set(name, entry.getValue().deepCopy());
+              }
+            });
+    return call;
+  }
+
+  private static JsonNode shapedMeetingInfo(JsonNode meetingInfo) {
+    if (!(meetingInfo instanceof ObjectNode info)) {
+      return meetingInfo.deepCopy();
+    }
+    ObjectNode shaped = info.deepCopy();
+    if (shaped.get("organizer") instanceof ObjectNode organizer) {
+      shaped.set("organizer", CallShape.identitySet(organizer));
+    }
+    return shaped;
+  }
+}

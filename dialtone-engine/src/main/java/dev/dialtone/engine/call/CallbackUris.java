@@ -1,0 +1,56 @@
+package dev.dialtone.engine.call;
+
+import dev.dialtone.engine.EngineException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/** Checks a {@code callbackUri}: absolute, {@code https} (or {@code http} to loopback in demo). */
+final class CallbackUris {
+  private CallbackUris() {}
+
+  static void check(String value, CallPolicy policy) {
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      throw EngineException.invalidRequest(
+          "callbackUri: '" + value + "' is not a valid URI (" + e.getReason() + ").");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!uri.isAbsolute() || uri.getHost() == null) {
+      throw EngineException.invalidRequest(
+          "callbackUri: '" + value + "' must be an absolute https URI, e.g. https://bot.contoso.com/callback.");
+    }
+    if (scheme.equals("https")) {
+      return;
+    }
+    if (scheme.equals("http") && policy.allowHttpLoopbackCallbacks() && isLoopback(uri.getHost())) {
+      return;
+    }
+    throw EngineException.invalidRequest(
+        "callbackUri: '"
+            + value
+            + "' must use https"
+            + (policy.allowHttpLoopbackCallbacks()
+                ? " (plain http is allowed only to a loopback address such as 127.0.0.1 or localhost)."
+                : "; plain http is allowed to loopback only in the demo profile."));
+  }
+
+  private static boolean isLoopback(String host) {
+    String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    if (bare.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    // Only literal addresses: resolving a name here would make validation depend on DNS.
+    if (!bare.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(bare).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package dev.dialtone.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dialtone.engine.call.CallPolicy;
+import dev.dialtone.engine.call.CallService;
+import dev.dialtone.engine.call.CallStore;
+import dev.dialtone.engine.directory.Directory;
+import dev.dialtone.engine.graph.GraphSchema;
+import dev.dialtone.server.admin.AdminApi;
+import dev.dialtone.server.directory.DirectoryRegistry;
+import dev.dialtone.server.graph.GraphEdge;
+import dev.dialtone.server.graph.GraphErrors;
+import dev.dialtone.server.graph.Json;
+import dev.dialtone.server.graph.PublicUrls;
+import dev.dialtone.server.graph.RequestIds;
+import dev.dialtone.server.graph.RequestLog;
+import dev.dialtone.server.identity.AccessTokenVerifier;
+import dev.dialtone.server.identity.SigningKeys;
+import dev.dialtone.server.identity.TokenIssuer;
+import dev.dialtone.store.StoreConfig;
+import dev.dialtone.store.Stores;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Dialtone: the store, the engine, the edges and the HTTP server, assembled from a
+ * {@link ServerConfig}. {@link #routing} is the one place routes are wired; {@link Main} and the
+ * tests both go through it.
+ */
+public final class DialtoneServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DialtoneServer.class);
+
+  private final ServerConfig config;
+  private final CallStore store;
+  private final DirectoryRegistry directory;
+  private final WebServer webServer;
+
+  private DialtoneServer(ServerConfig config, CallStore store, DirectoryRegistry directory, WebServer webServer) {
+    this.config = config;
+    this.store = store;
+    this.directory = directory;
+    this.webServer = webServer;
+  }
+
+  /**
+   * Opens the store (running migrations), loads the directory and keys, and starts listening.
+   *
+   * @throws IllegalArgumentException for a configuration that cannot work (bad directory file)
+   */
+  public static DialtoneServer start(ServerConfig config) {
+    Clock clock = Clock.systemUTC();
+    Directory initial =
+        config.directoryFile().map(DirectoryRegistry::load).orElseGet(DirectoryRegistry::demo);
+    DirectoryRegistry directory = new DirectoryRegistry(initial);
+    SigningKeys keys = signingKeys(config);
+    CallStore store = Stores.open(storeConfig(config));
+    try {
+      GraphErrors errors = new GraphErrors(clock);
+      PublicUrls urls = new PublicUrls(config.publicUrl());
+      CallService calls =
+          new CallService(
+              store,
+              directory,
+              GraphSchema.bundled(),
+              clock,
+              config.demo() ? CallPolicy.demo() : CallPolicy.strict());
+      AccessTokenVerifier verifier = new AccessTokenVerifier(keys, directory, clock);
+      TokenIssuer issuer = new TokenIssuer(keys, directory, clock, config.tokenLifetime());
+      Components components =
+          new Components(
+              new GraphEdge(calls, verifier, errors, urls, config.maxRequestBytes()),
+              new IdentityRoutes(issuer, keys, urls),
+              new AdminApi(directory, store, errors, config.adminKey()),
+              store,
+              errors);
+      WebServer webServer =
+          WebServer.builder()
+              .host(config.host())
+              .port(config.port())
+              // Above the edge's own limit, so oversized bodies get Graph's 413 from the edge.
+              .maxPayloadSize(config.maxRequestBytes() * 4L)
+              .routing(routing -> routing(routing, components))
+              .build()
+              .start();
+      return new DialtoneServer(config, store, directory, webServer);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** Everything the routes need. */
+  record Components(
+      GraphEdge graph, IdentityRoutes identity, AdminApi admin, CallStore store, GraphErrors errors) {}
+
+  /** Wires every route. The one routing method, shared by {@link #start} and tests. */
+  static void routing(HttpRouting.Builder routing, Components components) {
+    routing.addFilter(new RequestLog());
+    routing.get("/health", (req, res) -> health(res, components.store()));
+    components.graph().register(routing);
+    components.admin().register(routing);
+    components.identity().register(routing);
+    routing.any(
+        (req, res) ->
+            components
+                .errors()
+                .send(
+                    res,
+                    RequestLog.ids(req),
+                    404,
+                    "itemNotFound",
+                    "No resource at '" + req.path().rawPath() + "'. The calls API is under /v1.0/communications/calls."));
+    routing.error(
+        Throwable.class,
+        (req, res, error) -> {
+          RequestIds ids = RequestLog.ids(req);
+          LOG.error("request-id={} failed unexpectedly", ids.requestId(), error);
+          if (!res.isSent()) {
+            components
+                .errors()
+                .send(
+                    res,
+                    ids,
+                    500,
+                    "generalException",
+                    "An unexpected error occurred. Quote request-id " + ids.requestId() + " when you report it.");
+          }
+        });
+  }
+
+  private static void health(io.helidon.webserver.http.ServerResponse res, CallStore store) {
+    boolean storeUp;
+    try {
+      store.count();
+      storeUp = true;
+    } catch (RuntimeException e) {
+      storeUp = false;
+    }
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("status", storeUp ? "UP" : "DOWN");
+    body.putObject("checks").put("store", storeUp ? "UP" : "DOWN");
+    res.status(storeUp ? 200 : 503);
+    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    res.send(Json.bytes(body));
+  }
+
+  private static SigningKeys signingKeys(ServerConfig config) {
+    if (config.inMemory()) {
+      return SigningKeys.inMemory();
+    }
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
+    }
+    return SigningKeys.loadOrCreate(config.dataDir().resolve("token-signing-keys.json"));
+  }
+
+  private static StoreConfig storeConfig(ServerConfig config) {
+    if (config.storeUrl().isPresent()) {
+      return StoreConfig.postgres(
+          config.storeUrl().get(), config.storeUser().orElse(""), config.storePassword().orElse(""));
+    }
+    return config.inMemory() ? StoreConfig.sqliteInMemory() : StoreConfig.sqliteFile(config.dataDir());
+  }
+
+  public int port() {
+    return webServer.port();
+  }
+
+  /** The base URL to reach this server on its listening address. */
+  public String baseUrl() {
+    return "http://" + (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + port();
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  public DirectoryRegistry directory() {
+    return directory;
+  }
+
+  public CallStore store() {
+    return store;
+  }
+
+  @Override
+  public void close() {
+    webServer.stop();
+    store.close();
+  }
+}

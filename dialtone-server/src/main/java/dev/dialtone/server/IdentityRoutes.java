@@ -1,0 +1,92 @@
+package dev.dialtone.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dialtone.server.graph.Json;
+import dev.dialtone.server.graph.PublicUrls;
+import dev.dialtone.server.identity.OpenIdConfiguration;
+import dev.dialtone.server.identity.SigningKeys;
+import dev.dialtone.server.identity.TokenIssuer;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The identity edge's HTTP routes, shaped like Azure AD's v2 endpoints: the client-credentials
+ * token endpoint, the OpenID configuration and the JWKS. The logic lives in the identity package.
+ */
+final class IdentityRoutes {
+  private static final int MAX_FORM_BYTES = 64 * 1024;
+
+  private final TokenIssuer issuer;
+  private final SigningKeys keys;
+  private final PublicUrls urls;
+
+  IdentityRoutes(TokenIssuer issuer, SigningKeys keys, PublicUrls urls) {
+    this.issuer = issuer;
+    this.keys = keys;
+    this.urls = urls;
+  }
+
+  void register(HttpRouting.Builder routing) {
+    routing.post("/{tenant}/oauth2/v2.0/token", this::token);
+    routing.get("/{tenant}/v2.0/.well-known/openid-configuration", this::openIdConfiguration);
+    routing.get("/{tenant}/discovery/v2.0/keys", this::keys);
+  }
+
+  private void token(ServerRequest req, ServerResponse res) {
+    String tenant = req.path().pathParameters().get("tenant");
+    Map<String, List<String>> form = form(req);
+    String endpoint = urls.base(req) + "/" + tenant + "/oauth2/v2.0/token";
+    TokenIssuer.Result result =
+        issuer.issue(tenant, form, req.headers().first(HeaderNames.AUTHORIZATION), endpoint);
+    res.status(result.status());
+    res.header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+    res.header(HeaderNames.CACHE_CONTROL, "no-store, no-cache");
+    res.send(Json.bytes(result.body()));
+  }
+
+  private void openIdConfiguration(ServerRequest req, ServerResponse res) {
+    String tenant = req.path().pathParameters().get("tenant");
+    ObjectNode document = OpenIdConfiguration.document(urls.base(req), tenant);
+    res.header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+    res.send(Json.bytes(document));
+  }
+
+  private void keys(ServerRequest req, ServerResponse res) {
+    res.header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+    res.send(keys.publicJwks().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Map<String, List<String>> form(ServerRequest req) {
+    Map<String, List<String>> form = new LinkedHashMap<>();
+    if (!req.content().hasEntity()) {
+      return form;
+    }
+    String body;
+    try (InputStream in = req.content().inputStream()) {
+      body = new String(in.readNBytes(MAX_FORM_BYTES), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the token request failed", e);
+    }
+    for (String pair : body.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      form.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+    }
+    return form;
+  }
+}

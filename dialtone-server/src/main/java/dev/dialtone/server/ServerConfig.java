@@ -1,0 +1,107 @@
+package dev.dialtone.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a Dialtone server is started with. Every key, its default and its unit are listed in
+ * {@code docs/configuration.md}; the command line ({@link Main}) and the environment set them, and
+ * tests build them in code. Frozen once made.
+ *
+ * @param host the address to listen on ({@code 127.0.0.1})
+ * @param port the port to listen on ({@code 8080}; 0 picks a free one)
+ * @param dataDir where the embedded database and the signing keys live
+ * @param inMemory keep the embedded database in memory (nothing survives a restart)
+ * @param storeUrl a PostgreSQL JDBC URL to use instead of the embedded database
+ * @param storeUser the PostgreSQL user
+ * @param storePassword the PostgreSQL password
+ * @param directoryFile the directory file; empty means the built-in demo directory
+ * @param demo the demo profile: plain-http loopback callbacks allowed, demo credentials printed
+ * @param adminKey the admin API's bearer credential; empty disables the admin API
+ * @param publicUrl the base URL clients use, if it differs from what they send in {@code Host}
+ * @param maxRequestBytes the largest request body accepted, in bytes
+ * @param tokenLifetime how long issued access tokens are valid
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    Path dataDir,
+    boolean inMemory,
+    Optional<String> storeUrl,
+    Optional<String> storeUser,
+    Optional<String> storePassword,
+    Optional<Path> directoryFile,
+    boolean demo,
+    Optional<String> adminKey,
+    Optional<String> publicUrl,
+    int maxRequestBytes,
+    Duration tokenLifetime) {
+
+  /** The demo profile's well-known admin key. */
+  public static final String DEMO_ADMIN_KEY = "dialtone-demo-admin-key";
+
+  public ServerConfig {
+    Objects.requireNonNull(host, "host");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535, got " + port);
+    }
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(storeUrl, "storeUrl");
+    storeUrl.ifPresent(
+        url -> {
+          if (!url.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException(
+                "store-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), got '" + url + "'");
+          }
+        });
+    Objects.requireNonNull(directoryFile, "directoryFile");
+    Objects.requireNonNull(adminKey, "adminKey");
+    Objects.requireNonNull(publicUrl, "publicUrl");
+    if (maxRequestBytes < 1024) {
+      throw new IllegalArgumentException("max-request-bytes must be at least 1024, got " + maxRequestBytes);
+    }
+    if (tokenLifetime.isNegative() || tokenLifetime.isZero()) {
+      throw new IllegalArgumentException("token-lifetime must be positive, got " + tokenLifetime);
+    }
+  }
+
+  /** The demo defaults: loopback, port 8080, the demo directory, data in {@code dataDir}. */
+  public static ServerConfig demo(Path dataDir) {
+    return new ServerConfig(
+        "127.0.0.1",
+        8080,
+        dataDir,
+        false,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        true,
+        Optional.of(DEMO_ADMIN_KEY),
+        Optional.empty(),
+        256 * 1024,
+        Duration.ofSeconds(3599));
+  }
+
+  public ServerConfig withPort(int newPort) {
+    return new ServerConfig(host, newPort, dataDir, inMemory, storeUrl, storeUser, storePassword,
+        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime);
+  }
+
+  public ServerConfig withInMemory(boolean newInMemory) {
+    return new ServerConfig(host, port, dataDir, newInMemory, storeUrl, storeUser, storePassword,
+        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime);
+  }
+
+  public ServerConfig withStore(String url, String user, String password) {
+    return new ServerConfig(host, port, dataDir, inMemory, Optional.of(url), Optional.ofNullable(user),
+        Optional.ofNullable(password), directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime);
+  }
+
+  public ServerConfig withMaxRequestBytes(int bytes) {
+    return new ServerConfig(host, port, dataDir, inMemory, storeUrl, storeUser, storePassword,
+        directoryFile, demo, adminKey, publicUrl, bytes, tokenLifetime);
+  }
+}

@@ -1,0 +1,218 @@
+package dev.dialtone.server.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dialtone.engine.EngineException;
+import dev.dialtone.engine.call.Call;
+import dev.dialtone.engine.call.CallStore;
+import dev.dialtone.server.directory.DirectoryDocument;
+import dev.dialtone.server.directory.DirectoryRegistry;
+import dev.dialtone.server.graph.GraphErrors;
+import dev.dialtone.server.graph.Json;
+import dev.dialtone.server.graph.RequestIds;
+import dev.dialtone.server.graph.RequestLog;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Dialtone's own API under {@code /dialtone/}: read and change the directory at run time, and read
+ * any call, ended ones included. Every request needs {@code Authorization: Bearer <admin key>}.
+ * Errors use Graph's error body, like the rest of the server.
+ */
+public final class AdminApi {
+  private static final ObjectMapper MAPPER = Json.MAPPER.copy()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** How to find the id of an entry in each directory collection. */
+  private static final Map<String, Collection<?>> COLLECTIONS =
+      Map.of(
+          "tenants",
+          new Collection<>(DirectoryDocument.TenantEntry.class, DirectoryDocument.TenantEntry::id),
+          "applications",
+          new Collection<>(
+              DirectoryDocument.ApplicationEntry.class, DirectoryDocument.ApplicationEntry::appId),
+          "application-instances",
+          new Collection<>(
+              DirectoryDocument.InstanceEntry.class, DirectoryDocument.InstanceEntry::objectId),
+          "users",
+          new Collection<>(DirectoryDocument.UserEntry.class, DirectoryDocument.UserEntry::id),
+          "phones",
+          new Collection<>(DirectoryDocument.PhoneEntry.class, DirectoryDocument.PhoneEntry::number),
+          "meetings",
+          new Collection<>(DirectoryDocument.MeetingEntry.class, DirectoryDocument.MeetingEntry::id));
+
+  private record Collection<T>(Class<T> type, Function<T, String> id) {}
+
+  private final DirectoryRegistry directory;
+  private final CallStore store;
+  private final GraphErrors errors;
+  private final Optional<byte[]> adminKey;
+
+  /**
+   * @param adminKey the credential; empty disables the admin API (every request gets 403)
+   */
+  public AdminApi(
+      DirectoryRegistry directory, CallStore store, GraphErrors errors, Optional<String> adminKey) {
+    this.directory = directory;
+    this.store = store;
+    this.errors = errors;
+    this.adminKey = adminKey.map(key -> key.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public void register(HttpRouting.Builder routing) {
+    routing.get("/dialtone/directory", guarded(this::getDirectory));
+    routing.put("/dialtone/directory", guarded(this::putDirectory));
+    routing.put("/dialtone/directory/{collection}/{id}", guarded(this::putEntry));
+    routing.delete("/dialtone/directory/{collection}/{id}", guarded(this::deleteEntry));
+    routing.get("/dialtone/calls/{id}", guarded(this::getCall));
+  }
+
+  private Handler guarded(Handler handler) {
+    return (req, res) -> {
+      RequestIds ids = RequestLog.ids(req);
+      if (adminKey.isEmpty()) {
+        errors.send(res, ids, 403, "accessDenied",
+            "The admin API is disabled: start Dialtone with --admin-key (or DIALTONE_ADMIN_KEY).");
+        return;
+      }
+      String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+      byte[] presented =
+          header.regionMatches(true, 0, "Bearer ", 0, 7)
+              ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8)
+              : new byte[0];
+      if (!MessageDigest.isEqual(presented, adminKey.get())) {
+        res.header("WWW-Authenticate", "Bearer realm=\"dialtone-admin\"");
+        errors.send(res, ids, 401, "unauthenticated",
+            "The admin API needs Authorization: Bearer <admin key>.");
+        return;
+      }
+      try {
+        handler.handle(req, res);
+      } catch (EngineException e) {
+        errors.send(res, ids, GraphErrors.status(e.failure()), e.code(), e.getMessage());
+      } catch (IllegalArgumentException e) {
+        errors.send(res, ids, 400, "invalidRequest", e.getMessage());
+      }
+    };
+  }
+
+  private void getDirectory(ServerRequest req, ServerResponse res) {
+    sendJson(res, 200, MAPPER.valueToTree(DirectoryDocument.of(directory.get())));
+  }
+
+  private void putDirectory(ServerRequest req, ServerResponse res) {
+    DirectoryDocument document = read(req, DirectoryDocument.class);
+    directory.replace(document.toDirectory());
+    getDirectory(req, res);
+  }
+
+  private void putEntry(ServerRequest req, ServerResponse res) {
+    String name = req.path().pathParameters().get("collection");
+    String id = req.path().pathParameters().get("id");
+    Collection<?> collection = collection(name);
+    JsonNode entry = read(req, JsonNode.class);
+    String entryId = idOf(collection, entry);
+    if (!id.equals(entryId)) {
+      throw new IllegalArgumentException(
+          "the path names " + name + " '" + id + "' but the body's id is '" + entryId + "'");
+    }
+    directory.update(
+        current -> change(current, name, list -> {
+          list.removeIf(existing -> id.equals(idOf(collection, existing)));
+          list.add(entry);
+        }));
+    sendJson(res, 200, entry);
+  }
+
+  private void deleteEntry(ServerRequest req, ServerResponse res) {
+    String name = req.path().pathParameters().get("collection");
+    String id = req.path().pathParameters().get("id");
+    Collection<?> collection = collection(name);
+    boolean[] removed = {false};
+    directory.update(
+        current -> change(current, name, list -> removed[0] = list.removeIf(e -> id.equals(idOf(collection, e)))));
+    if (!removed[0]) {
+      throw EngineException.notFound("The directory has no " + name + " entry '" + id + "'.");
+    }
+    res.status(204).send();
+  }
+
+  private void getCall(ServerRequest req, ServerResponse res) {
+    String id = req.path().pathParameters().get("id");
+    Call call = store.find(id).orElseThrow(() -> EngineException.notFound("No call '" + id + "' is stored."));
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("id", call.id());
+    body.put("tenantId", call.tenantId());
+    body.put("applicationId", call.applicationId());
+    body.put("state", call.state().wireName());
+    body.put("createdAt", call.createdAt().toString());
+    body.put("updatedAt", call.updatedAt().toString());
+    body.put("version", call.version());
+    body.set("resource", call.resourceCopy());
+    sendJson(res, 200, body);
+  }
+
+  private static dev.dialtone.engine.directory.Directory change(
+      dev.dialtone.engine.directory.Directory current,
+      String collection,
+      java.util.function.Consumer<List<JsonNode>> edit) {
+    ObjectNode document = MAPPER.valueToTree(DirectoryDocument.of(current));
+    List<JsonNode> entries = new ArrayList<>();
+    document.path(collection).forEach(entries::add);
+    edit.accept(entries);
+    document.putArray(collection).addAll(entries);
+    try {
+      return MAPPER.treeToValue(document, DirectoryDocument.class).toDirectory();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  private static String idOf(Collection<?> collection, JsonNode entry) {
+    return typedId(collection, entry);
+  }
+
+  private static <T> String typedId(Collection<T> collection, JsonNode entry) {
+    try {
+      T value = MAPPER.treeToValue(entry, collection.type());
+      return collection.id().apply(value);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the entry is not valid: " + e.getMessage(), e);
+    }
+  }
+
+  private static Collection<?> collection(String name) {
+    Collection<?> collection = COLLECTIONS.get(name);
+    if (collection == null) {
+      throw EngineException.notFound(
+          "The directory has no collection '" + name + "'; it has " + COLLECTIONS.keySet().stream().sorted().toList() + ".");
+    }
+    return collection;
+  }
+
+  private static <T> T read(ServerRequest req, Class<T> type) {
+    try {
+      return MAPPER.readValue(req.content().inputStream(), type);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the request body is not valid: " + e.getMessage(), e);
+    }
+  }
+
+  private static void sendJson(ServerResponse res, int status, JsonNode body) {
+    res.status(status);
+    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    res.send(Json.bytes(body));
+  }
+}

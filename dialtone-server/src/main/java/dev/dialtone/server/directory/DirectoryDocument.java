@@ -1,0 +1,195 @@
+package dev.dialtone.server.directory;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.dialtone.engine.directory.Application;
+import dev.dialtone.engine.directory.ApplicationInstance;
+import dev.dialtone.engine.directory.Directory;
+import dev.dialtone.engine.directory.OnlineMeeting;
+import dev.dialtone.engine.directory.Permission;
+import dev.dialtone.engine.directory.PhoneNumber;
+import dev.dialtone.engine.directory.Tenant;
+import dev.dialtone.engine.directory.User;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The directory as it is written in the configuration file and exchanged on the admin API. Every
+ * key is documented in {@code docs/configuration.md}. Missing lists are empty; unknown keys are
+ * errors, so a misspelt key fails at start-up instead of being ignored.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DirectoryDocument(
+    List<TenantEntry> tenants,
+    List<ApplicationEntry> applications,
+    @JsonProperty("application-instances") List<InstanceEntry> applicationInstances,
+    List<UserEntry> users,
+    List<PhoneEntry> phones,
+    List<MeetingEntry> meetings) {
+
+  public DirectoryDocument {
+    tenants = orEmpty(tenants);
+    applications = orEmpty(applications);
+    applicationInstances = orEmpty(applicationInstances);
+    users = orEmpty(users);
+    phones = orEmpty(phones);
+    meetings = orEmpty(meetings);
+  }
+
+  public record TenantEntry(String id, @JsonProperty("display-name") String displayName) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ApplicationEntry(
+      @JsonProperty("app-id") String appId,
+      @JsonProperty("tenant-id") String tenantId,
+      @JsonProperty("display-name") String displayName,
+      List<String> secrets,
+      List<String> certificates,
+      List<String> permissions,
+      @JsonProperty("consented-tenants") List<String> consentedTenants,
+      @JsonProperty("calling-webhook") String callingWebhook) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record InstanceEntry(
+      @JsonProperty("object-id") String objectId,
+      @JsonProperty("tenant-id") String tenantId,
+      @JsonProperty("display-name") String displayName,
+      @JsonProperty("app-id") String appId,
+      @JsonProperty("phone-number") String phoneNumber) {}
+
+  public record UserEntry(
+      String id, @JsonProperty("tenant-id") String tenantId, @JsonProperty("display-name") String displayName) {}
+
+  public record PhoneEntry(String number, @JsonProperty("display-name") String displayName) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record MeetingEntry(
+      String id,
+      @JsonProperty("tenant-id") String tenantId,
+      @JsonProperty("chat-thread-id") String chatThreadId,
+      @JsonProperty("message-id") String messageId,
+      @JsonProperty("organizer-id") String organizerId,
+      @JsonProperty("join-meeting-id") String joinMeetingId,
+      String passcode,
+      List<String> participants) {}
+
+  /**
+   * Builds and checks the directory.
+   *
+   * @throws IllegalArgumentException naming the entry and the fault
+   */
+  public Directory toDirectory() {
+    return Directory.of(
+        new Directory.Contents(
+            tenants.stream()
+                .map(t -> new Tenant(t.id(), Optional.ofNullable(t.displayName()).orElse(t.id())))
+                .toList(),
+            applications.stream().map(DirectoryDocument::application).toList(),
+            applicationInstances.stream()
+                .map(
+                    i ->
+                        new ApplicationInstance(
+                            i.objectId(),
+                            i.tenantId(),
+                            Optional.ofNullable(i.displayName()).orElse(""),
+                            i.appId(),
+                            Optional.ofNullable(i.phoneNumber())))
+                .toList(),
+            users.stream()
+                .map(u -> new User(u.id(), u.tenantId(), Optional.ofNullable(u.displayName()).orElse("")))
+                .toList(),
+            phones.stream()
+                .map(p -> new PhoneNumber(p.number(), Optional.ofNullable(p.displayName()).orElse("")))
+                .toList(),
+            meetings.stream()
+                .map(
+                    m ->
+                        new OnlineMeeting(
+                            m.id(),
+                            m.tenantId(),
+                            m.chatThreadId(),
+                            Optional.ofNullable(m.messageId()).orElse("0"),
+                            m.organizerId(),
+                            Optional.ofNullable(m.joinMeetingId()),
+                            Optional.ofNullable(m.passcode()),
+                            orEmpty(m.participants())))
+                .toList()));
+  }
+
+  /** The document of a directory; secrets included (the admin API is privileged). */
+  public static DirectoryDocument of(Directory directory) {
+    Directory.Contents c = directory.contents();
+    return new DirectoryDocument(
+        c.tenants().stream().map(t -> new TenantEntry(t.id(), t.displayName())).toList(),
+        c.applications().stream().map(DirectoryDocument::entry).toList(),
+        c.applicationInstances().stream()
+            .map(
+                i ->
+                    new InstanceEntry(
+                        i.objectId(), i.tenantId(), i.displayName(), i.appId(), i.phoneNumber().orElse(null)))
+            .toList(),
+        c.users().stream().map(u -> new UserEntry(u.id(), u.tenantId(), u.displayName())).toList(),
+        c.phones().stream().map(p -> new PhoneEntry(p.number(), p.displayName())).toList(),
+        c.meetings().stream()
+            .map(
+                m ->
+                    new MeetingEntry(
+                        m.id(),
+                        m.tenantId(),
+                        m.chatThreadId(),
+                        m.messageId(),
+                        m.organizerId(),
+                        m.joinMeetingId().orElse(null),
+                        m.passcode().orElse(null),
+                        m.participants()))
+            .toList());
+  }
+
+  static Application application(ApplicationEntry a) {
+    Set<Permission> permissions = new LinkedHashSet<>();
+    for (String name : orEmpty(a.permissions())) {
+      permissions.add(
+          Permission.parse(name)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "application "
+                              + a.appId()
+                              + ": unknown permission '"
+                              + name
+                              + "'; the calls API's application permissions are "
+                              + List.of(Permission.values()))));
+    }
+    return new Application(
+        a.appId(),
+        a.tenantId(),
+        Optional.ofNullable(a.displayName()).orElse(""),
+        orEmpty(a.secrets()),
+        orEmpty(a.certificates()),
+        permissions,
+        Set.copyOf(orEmpty(a.consentedTenants())),
+        Optional.ofNullable(a.callingWebhook()).map(URI::create));
+  }
+
+  static ApplicationEntry entry(Application a) {
+    List<String> permissions = new ArrayList<>();
+    a.permissions().stream().map(Permission::claimValue).sorted().forEach(permissions::add);
+    return new ApplicationEntry(
+        a.appId(),
+        a.tenantId(),
+        a.displayName(),
+        a.secrets(),
+        a.certificates(),
+        permissions,
+        a.consentedTenants().stream().sorted().toList(),
+        a.callingWebhook().map(URI::toString).orElse(null));
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : List.copyOf(list);
+  }
+}

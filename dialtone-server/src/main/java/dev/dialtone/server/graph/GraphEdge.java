@@ -1,0 +1,132 @@
+package dev.dialtone.server.graph;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dialtone.engine.EngineException;
+import dev.dialtone.engine.call.Call;
+import dev.dialtone.engine.call.CallService;
+import dev.dialtone.engine.call.Caller;
+import dev.dialtone.server.identity.AccessTokenVerifier;
+import dev.dialtone.server.identity.AuthenticationException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Objects;
+
+/**
+ * The Graph edge: {@code /v1.0} and {@code /beta} calls routes, authentication, JSON in and out,
+ * and Graph's error body. It knows HTTP; the engine below it does not.
+ *
+ * <p>Routing is done here rather than by the HTTP server's router because Graph's paths are
+ * case-insensitive in their resource and action names and accept namespace-qualified actions,
+ * and because every miss must still answer with Graph's error body.
+ */
+public final class GraphEdge {
+  private final CallService calls;
+  private final AccessTokenVerifier verifier;
+  private final GraphErrors errors;
+  private final PublicUrls urls;
+  private final int maxBodyBytes;
+
+  public GraphEdge(
+      CallService calls,
+      AccessTokenVerifier verifier,
+      GraphErrors errors,
+      PublicUrls urls,
+      int maxBodyBytes) {
+    this.calls = Objects.requireNonNull(calls, "calls");
+    this.verifier = Objects.requireNonNull(verifier, "verifier");
+    this.errors = Objects.requireNonNull(errors, "errors");
+    this.urls = Objects.requireNonNull(urls, "urls");
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  public void register(HttpRouting.Builder routing) {
+    routing.any("/v1.0/*", this::handle);
+    routing.any("/beta/*", this::handle);
+  }
+
+  private void handle(ServerRequest req, ServerResponse res) {
+    RequestIds ids = RequestLog.ids(req);
+    try {
+      Caller caller = authenticate(req);
+      GraphPath path = GraphPath.parse(req.path().rawPath());
+      Method method = req.prologue().method();
+      if (path.callId().isEmpty()) {
+        requireMethod(method, Method.POST);
+        create(req, res, caller, path);
+      } else if (path.action().isEmpty()) {
+        if (method.equals(Method.GET)) {
+          Call call = calls.get(caller, path.callId().get());
+          sendCall(res, 200, call, urls.context(req, path.version(), "communications/calls/$entity"));
+        } else if (method.equals(Method.DELETE)) {
+          calls.hangUp(caller, path.callId().get());
+          res.status(204).send();
+        } else {
+          throw new MethodNotAllowed(method, "GET, DELETE");
+        }
+      } else {
+        throw EngineException.invalidRequest(
+            "'"
+                + path.action().get()
+                + "' on a call is part of the Graph calls API but Dialtone does not serve it yet.");
+      }
+    } catch (AuthenticationException e) {
+      if (e.isDelegated()) {
+        errors.send(res, ids, 403, "Forbidden", e.getMessage());
+      } else {
+        res.header("WWW-Authenticate", verifier.wwwAuthenticate(urls.base(req)));
+        errors.send(res, ids, 401, "InvalidAuthenticationToken", e.getMessage());
+      }
+    } catch (GraphPath.Unknown e) {
+      errors.send(res, ids, 400, "BadRequest", e.getMessage());
+    } catch (MethodNotAllowed e) {
+      res.header(HeaderNames.ALLOW, e.allowed);
+      errors.send(res, ids, 405, "notAllowed", e.getMessage());
+    } catch (Bodies.TooLarge e) {
+      errors.send(res, ids, 413, "requestEntityTooLarge", e.getMessage());
+    } catch (Bodies.NotJson e) {
+      errors.send(res, ids, 415, "unsupportedMediaType", e.getMessage());
+    } catch (EngineException e) {
+      errors.send(res, ids, GraphErrors.status(e.failure()), e.code(), e.getMessage());
+    }
+  }
+
+  private Caller authenticate(ServerRequest req) {
+    return verifier.verify(req.headers().first(HeaderNames.AUTHORIZATION).orElse(""));
+  }
+
+  private void create(ServerRequest req, ServerResponse res, Caller caller, GraphPath path) {
+    Bodies.requireJson(req);
+    byte[] body = Bodies.read(req, maxBodyBytes);
+    Call call = calls.create(caller, Json.parse(body));
+    res.header(HeaderNames.LOCATION, urls.call(req, path.version(), call.id()));
+    sendCall(res, 201, call, urls.context(req, path.version(), "app/calls/$entity"));
+  }
+
+  private static void sendCall(ServerResponse res, int status, Call call, String context) {
+    ObjectNode body = call.resourceCopy();
+    body.put("@odata.context", context);
+    res.status(status);
+    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    res.header("OData-Version", "4.0");
+    res.send(Json.bytes(body));
+  }
+
+  private static void requireMethod(Method actual, Method allowed) {
+    if (!actual.equals(allowed)) {
+      throw new MethodNotAllowed(actual, allowed.text());
+    }
+  }
+
+  private static final class MethodNotAllowed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String allowed;
+
+    MethodNotAllowed(Method method, String allowed) {
+      super("The method " + method.text() + " is not allowed on this resource; use " + allowed + ".");
+      this.allowed = allowed;
+    }
+  }
+}

@@ -52,12 +52,6 @@ enum AadError {
       400,
       "The provided value for scope %s is not valid. Client credential flows must have a scope"
           + " value with /.default suffixed to the resource identifier (application ID URI)."),
-  INVALID_SCOPE(
-      70011,
-      "invalid_scope",
-      400,
-      "The provided value for the input parameter 'scope' is not valid. The scope %s is not"
-          + " valid."),
   RESOURCE_NOT_FOUND(
       500011,
       "invalid_resource",

@@ -443,11 +443,11 @@ final class GroupCommitter implements AutoCloseable {
     String id = pending.write().call().id();
     String outcome =
         committing
-            ? "the commit did not confirm, so the change to call "
+            ? "The commit did not confirm, so the change to call "
                 + id
                 + " may or may not be stored; retrying may help (a retried insert that did commit"
                 + " is then refused as a conflict)"
-            : "the change to call " + id + " was not stored; retrying may help";
+            : "The change to call " + id + " was not stored; retrying may help";
     return Refusal.unavailable("the store failed: " + e.getMessage() + ". " + outcome, e);
   }
 

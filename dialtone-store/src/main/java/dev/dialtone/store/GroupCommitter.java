@@ -1,0 +1,545 @@
+package dev.dialtone.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.dialtone.engine.EngineException;
+import dev.dialtone.engine.Failure;
+import dev.dialtone.store.Write.Refusal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits the writes of many concurrent callers in one transaction each time, and wakes every
+ * caller when its own write is durable.
+ *
+ * <p><b>Why.</b> A durable commit costs one fsync (SQLite's WAL with {@code synchronous=FULL},
+ * PostgreSQL's WAL flush), and a disk does a few thousand of them a second. One transaction per
+ * create would cap the server there. Callers instead {@linkplain #submit queue} their write and
+ * {@linkplain #await wait}; a committer thread takes everything queued (up to {@code
+ * maxBatchSize}), applies it in one transaction and commits once. The busier the server, the larger
+ * the batches, so throughput grows with load while each caller still returns only after its commit.
+ *
+ * <p><b>One caller's failure stays its own.</b> The refusals a caller can expect come back as
+ * counts, not errors: an insert is {@code ON CONFLICT DO NOTHING} (0 rows: the id exists), an
+ * update is guarded by {@code WHERE version = ?} (0 rows: someone else changed the call). A write
+ * that the database refuses with an error for its data (a constraint, a value it cannot hold) would
+ * abort the whole transaction in PostgreSQL, so the batch is rolled back and applied again with
+ * each write in its own {@code SAVEPOINT}: the offending write is rolled back to its savepoint and
+ * refused, the others commit. Savepoints are the fallback rather than the rule because each one
+ * costs round trips, and in PostgreSQL more than 64 subtransactions in one transaction overflow the
+ * per-backend cache and slow every session's snapshots.
+ *
+ * <p><b>Durability.</b> A caller's future completes after {@code commit()} returned, never before.
+ * If the batch fails as a whole (no connection, I/O error, the commit itself fails), every caller
+ * in it gets {@code UNAVAILABLE}, and the committer goes on with the next batch on a fresh
+ * connection. When the failure hit the commit itself, the outcome is unknown (the connection may
+ * have died after the database committed), and the message says so.
+ *
+ * <p><b>Threads.</b> {@code writers} platform threads share one bounded queue, each with its own
+ * connection from the write pool (SQLite: exactly one, as SQLite has one writer anyway). Each batch
+ * is sorted by call id, so two PostgreSQL committers lock rows in the same order and cannot
+ * deadlock each other; the sort is stable, so writes to one call keep their queue order. A full
+ * queue refuses at once rather than blocking. {@link #close} lets no new write in, lets the
+ * committers drain what is queued, and returns when they have stopped.
+ */
+final class GroupCommitter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
+
+  private static final Comparator<Pending> BY_CALL_ID =
+      Comparator.comparing(pending -> pending.write().call().id());
+
+  /** What the queue holds: writes, and one stop signal per committer once closed. */
+  sealed interface Queued permits Pending, Stop {}
+
+  /** A queued write and the future its caller waits on; empty outcome means stored. */
+  record Pending(Write write, CompletableFuture<Optional<Refusal>> outcome) implements Queued {}
+
+  enum Stop implements Queued {
+    SIGNAL
+  }
+
+  /**
+   * How much grouping happened.
+   *
+   * @param commits transactions the committers attempted
+   * @param writes writes in them
+   */
+  record Stats(long commits, long writes) {
+    double averageBatchSize() {
+      return commits == 0 ? 0 : (double) writes / commits;
+    }
+  }
+
+  private final HikariDataSource pool;
+  private final Engine engine;
+  private final int maxBatchSize;
+  private final int queueCapacity;
+  private final BlockingQueue<Queued> queue;
+  private final List<Thread> threads;
+  // Submitters hold the read side while they check for close and enqueue; close takes the write
+  // side, so every write that got in is queued before the stop signals.
+  private final ReadWriteLock gate = new ReentrantReadWriteLock();
+  private volatile boolean started;
+  private volatile boolean closed;
+  private final LongAdder commits = new LongAdder();
+  private final LongAdder writes = new LongAdder();
+
+  /**
+   * @param pool the write pool, with auto-commit off and at least {@code writers} connections
+   */
+  GroupCommitter(
+      HikariDataSource pool, Engine engine, int writers, int maxBatchSize, int queueCapacity) {
+    this.pool = pool;
+    this.engine = engine;
+    this.maxBatchSize = maxBatchSize;
+    this.queueCapacity = queueCapacity;
+    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    this.threads =
+        IntStream.range(0, writers)
+            .mapToObj(
+                i ->
+                    Thread.ofPlatform()
+                        .name("dialtone-committer-" + i)
+                        .daemon()
+                        .unstarted(this::run))
+            .toList();
+  }
+
+  /** Starts the committer threads. Writes submitted before wait in the queue until then. */
+  void start() {
+    started = true;
+    threads.forEach(Thread::start);
+  }
+
+  /**
+   * Queues a write and returns at once.
+   *
+   * @throws EngineException {@code UNAVAILABLE} if the committer is closed or its queue is full
+   */
+  Pending submit(Write write) {
+    Pending pending = new Pending(write, new CompletableFuture<>());
+    gate.readLock().lock();
+    try {
+      if (closed) {
+        throw new EngineException(
+            Failure.UNAVAILABLE,
+            "serviceNotAvailable",
+            "the store is closed: the change to call " + write.call().id() + " was not stored");
+      }
+      if (!queue.offer(pending)) {
+        throw new EngineException(
+            Failure.UNAVAILABLE,
+            "serviceNotAvailable",
+            "the store's write queue is full ("
+                + queueCapacity
+                + " changes waiting for commit): the change to call "
+                + write.call().id()
+                + " was not stored; retrying may help");
+      }
+    } finally {
+      gate.readLock().unlock();
+    }
+    return pending;
+  }
+
+  /**
+   * Waits until the write is committed or refused.
+   *
+   * @throws EngineException the write's own refusal ({@code CONFLICT} or {@code UNAVAILABLE}), or
+   *     {@code UNAVAILABLE} if the thread is interrupted while waiting, with the interrupt flag set
+   *     again and the write's fate unknown
+   */
+  static void await(Pending pending) {
+    Optional<Refusal> outcome;
+    try {
+      outcome = pending.outcome().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException(
+          Failure.UNAVAILABLE,
+          "serviceNotAvailable",
+          "interrupted while waiting for the change to call "
+              + pending.write().call().id()
+              + " to commit: it may or may not be stored",
+          e);
+    } catch (ExecutionException e) {
+      // The committer completes outcomes normally, refusals included.
+      throw new IllegalStateException("the committer failed an outcome exceptionally", e);
+    }
+    if (outcome.isPresent()) {
+      throw outcome.get().toException();
+    }
+  }
+
+  /** True once started, until closed, while every committer thread runs. */
+  boolean isRunning() {
+    return started && !closed && threads.stream().allMatch(Thread::isAlive);
+  }
+
+  Stats stats() {
+    return new Stats(commits.sum(), writes.sum());
+  }
+
+  /**
+   * Refuses new writes, commits the queued ones and waits for the committers to stop. Idempotent.
+   * An interrupt does not cut the drain short; the flag is set again on return.
+   */
+  @Override
+  public void close() {
+    gate.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    } finally {
+      gate.writeLock().unlock();
+    }
+    boolean interrupted = false;
+    if (started) {
+      for (int i = 0; i < threads.size(); i++) {
+        interrupted |= putUninterruptibly(Stop.SIGNAL);
+      }
+      for (Thread thread : threads) {
+        interrupted |= joinUninterruptibly(thread);
+      }
+    }
+    // Never started, or a committer died: nobody will take these any more.
+    List<Queued> left = new ArrayList<>();
+    queue.drainTo(left);
+    for (Queued queued : left) {
+      if (queued instanceof Pending pending) {
+        pending
+            .outcome()
+            .complete(
+                Optional.of(
+                    new Refusal(
+                        Failure.UNAVAILABLE,
+                        "serviceNotAvailable",
+                        "the store closed before the change to call "
+                            + pending.write().call().id()
+                            + " was committed: it was not stored",
+                        Optional.empty())));
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run() {
+    List<Queued> taken = new ArrayList<>(maxBatchSize);
+    List<Pending> batch = new ArrayList<>(maxBatchSize);
+    while (true) {
+      try {
+        taken.add(queue.take());
+      } catch (InterruptedException e) {
+        // Nothing here interrupts a committer; whoever did wants it gone. isRunning() turns false.
+        Thread.currentThread().interrupt();
+        LOG.warn("{} interrupted: it stops committing", Thread.currentThread().getName());
+        return;
+      }
+      queue.drainTo(taken, maxBatchSize - 1);
+      int stops = 0;
+      for (Queued queued : taken) {
+        switch (queued) {
+          case Pending pending -> batch.add(pending);
+          case Stop stop -> stops++;
+        }
+      }
+      if (!batch.isEmpty()) {
+        commitGuarded(batch);
+      }
+      if (stops > 0) {
+        // Every write was queued before the first stop signal: nothing is left for this thread.
+        // Signals meant for the other committers go back.
+        for (int i = 1; i < stops; i++) {
+          queue.add(Stop.SIGNAL);
+        }
+        return;
+      }
+      taken.clear();
+      batch.clear();
+    }
+  }
+
+  private void commitGuarded(List<Pending> batch) {
+    try {
+      commit(batch);
+    } finally {
+      // Whatever escaped commit() (an Error), no caller is left waiting forever.
+      for (Pending pending : batch) {
+        if (!pending.outcome().isDone()) {
+          pending
+              .outcome()
+              .complete(
+                  Optional.of(
+                      new Refusal(
+                          Failure.UNAVAILABLE,
+                          "serviceNotAvailable",
+                          "the store's committer failed while committing call "
+                              + pending.write().call().id()
+                              + ": it may or may not be stored",
+                          Optional.empty())));
+        }
+      }
+    }
+  }
+
+  private void commit(List<Pending> batch) {
+    batch.sort(BY_CALL_ID);
+    commits.increment();
+    writes.add(batch.size());
+    Connection connection = null;
+    boolean committing = false;
+    try {
+      connection = pool.getConnection();
+      List<Optional<Refusal>> outcomes = new ArrayList<>(batch.size());
+      if (!applyAll(connection, batch, outcomes)) {
+        connection.rollback();
+        outcomes.clear();
+        applyEachInSavepoint(connection, batch, outcomes);
+      }
+      committing = true;
+      connection.commit();
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).outcome().complete(outcomes.get(i));
+      }
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn(
+          "the store could not {} a batch of {} changes; every caller in it is told to retry",
+          committing ? "commit" : "apply",
+          batch.size(),
+          e);
+      for (Pending pending : batch) {
+        pending.outcome().complete(Optional.of(batchFailed(pending, e, committing)));
+      }
+      discard(connection);
+      connection = null;
+    } finally {
+      closeQuietly(connection);
+    }
+  }
+
+  /**
+   * Applies the batch without savepoints, adding one outcome per write.
+   *
+   * @return false if a write raised a data error: the transaction is then unusable in PostgreSQL,
+   *     and the outcomes are incomplete
+   * @throws SQLException any other failure, which fails the batch
+   */
+  private boolean applyAll(
+      Connection connection, List<Pending> batch, List<Optional<Refusal>> outcomes)
+      throws SQLException {
+    try (Statements statements = Statements.prepare(connection)) {
+      for (Pending pending : batch) {
+        try {
+          outcomes.add(apply(statements, pending.write()));
+        } catch (SQLException e) {
+          if (engine.isDataError(e)) {
+            return false;
+          }
+          throw e;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Applies each write in its own savepoint, so a data error refuses that write alone. */
+  private void applyEachInSavepoint(
+      Connection connection, List<Pending> batch, List<Optional<Refusal>> outcomes)
+      throws SQLException {
+    try (Statements statements = Statements.prepare(connection)) {
+      for (Pending pending : batch) {
+        Savepoint savepoint = connection.setSavepoint();
+        Optional<Refusal> outcome;
+        try {
+          outcome = apply(statements, pending.write());
+        } catch (SQLException e) {
+          if (!engine.isDataError(e)) {
+            throw e;
+          }
+          connection.rollback(savepoint);
+          outcomes.add(Optional.of(dataError(pending, e)));
+          continue;
+        }
+        connection.releaseSavepoint(savepoint);
+        outcomes.add(outcome);
+      }
+    }
+  }
+
+  private static Optional<Refusal> apply(Statements statements, Write write) throws SQLException {
+    return switch (write) {
+      case Write.Insert insert -> {
+        CallRows.bindInsert(statements.insert(), insert.call(), insert.json());
+        yield statements.insert().executeUpdate() == 1
+            ? Optional.empty()
+            : Optional.of(
+                Refusal.conflict("a call with id '" + insert.call().id() + "' already exists"));
+      }
+      case Write.Update update -> {
+        CallRows.bindUpdate(statements.update(), update.call(), update.json());
+        if (statements.update().executeUpdate() == 1) {
+          yield Optional.empty();
+        }
+        yield Optional.of(Refusal.conflict(staleMessage(statements, update)));
+      }
+    };
+  }
+
+  private static String staleMessage(Statements statements, Write.Update update)
+      throws SQLException {
+    String id = update.call().id();
+    long expected = update.call().version() - 1;
+    statements.selectVersion().setString(1, id);
+    try (ResultSet row = statements.selectVersion().executeQuery()) {
+      if (!row.next()) {
+        return "call '"
+            + id
+            + "' does not exist (the update expected stored version "
+            + expected
+            + ")";
+      }
+      return "call '"
+          + id
+          + "' was changed concurrently: the update expected stored version "
+          + expected
+          + " but the store holds version "
+          + row.getLong(1)
+          + "; read the call again and retry";
+    }
+  }
+
+  private static Refusal dataError(Pending pending, SQLException e) {
+    return Refusal.unavailable(
+        "the database refused the change to call "
+            + pending.write().call().id()
+            + ": "
+            + e.getMessage()
+            + ". It was not stored (the other changes committed with it were); retrying helps"
+            + " only if the cause was transient",
+        e);
+  }
+
+  private static Refusal batchFailed(Pending pending, Exception e, boolean committing) {
+    String id = pending.write().call().id();
+    String outcome =
+        committing
+            ? "The commit did not confirm, so the change to call "
+                + id
+                + " may or may not be stored; retrying may help (a retried insert that did commit"
+                + " is then refused as a conflict)"
+            : "The change to call " + id + " was not stored; retrying may help";
+    return Refusal.unavailable("the store failed: " + e.getMessage() + ". " + outcome, e);
+  }
+
+  /** Rolls back and evicts a connection that failed a batch, so the next batch gets a fresh one. */
+  private void discard(Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      LOG.debug("rollback after a failed batch failed too", e);
+    }
+    pool.evictConnection(connection);
+    closeQuietly(connection);
+  }
+
+  private static void closeQuietly(Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      LOG.debug("closing a write connection failed", e);
+    }
+  }
+
+  private boolean putUninterruptibly(Queued queued) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        queue.put(queued);
+        return interrupted;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+  }
+
+  private static boolean joinUninterruptibly(Thread thread) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        return interrupted;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+  }
+
+  /** The statements of one batch, prepared once on its connection. */
+  private record Statements(
+      PreparedStatement insert, PreparedStatement update, PreparedStatement selectVersion)
+      implements AutoCloseable {
+
+    static Statements prepare(Connection connection) throws SQLException {
+      PreparedStatement insert = connection.prepareStatement(CallRows.INSERT);
+      try {
+        PreparedStatement update = connection.prepareStatement(CallRows.UPDATE);
+        try {
+          return new Statements(
+              insert, update, connection.prepareStatement(CallRows.SELECT_VERSION));
+        } catch (SQLException e) {
+          update.close();
+          throw e;
+        }
+      } catch (SQLException e) {
+        insert.close();
+        throw e;
+      }
+    }
+
+    /** Closes all three, throwing the first failure with the others suppressed. */
+    @Override
+    public void close() throws SQLException {
+      SQLException failure = null;
+      for (PreparedStatement statement : List.of(insert, update, selectVersion)) {
+        try {
+          statement.close();
+        } catch (SQLException e) {
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    }
+  }
+}

@@ -3,7 +3,6 @@ package dev.dialtone.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dialtone.engine.call.CallPolicy;
 import dev.dialtone.engine.call.CallService;
-import dev.dialtone.engine.call.CallStore;
 import dev.dialtone.engine.directory.Directory;
 import dev.dialtone.engine.graph.GraphSchema;
 import dev.dialtone.server.admin.AdminApi;
@@ -15,10 +14,11 @@ import dev.dialtone.server.graph.PublicUrls;
 import dev.dialtone.server.graph.RequestIds;
 import dev.dialtone.server.graph.RequestLog;
 import dev.dialtone.server.identity.AccessTokenVerifier;
+import dev.dialtone.server.identity.IssuerPolicy;
 import dev.dialtone.server.identity.SigningKeys;
 import dev.dialtone.server.identity.TokenIssuer;
 import dev.dialtone.store.StoreConfig;
-import dev.dialtone.store.Stores;
+import dev.dialtone.store.JdbcStore;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -38,11 +38,11 @@ public final class DialtoneServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DialtoneServer.class);
 
   private final ServerConfig config;
-  private final CallStore store;
+  private final JdbcStore store;
   private final DirectoryRegistry directory;
   private final WebServer webServer;
 
-  private DialtoneServer(ServerConfig config, CallStore store, DirectoryRegistry directory, WebServer webServer) {
+  private DialtoneServer(ServerConfig config, JdbcStore store, DirectoryRegistry directory, WebServer webServer) {
     this.config = config;
     this.store = store;
     this.directory = directory;
@@ -60,7 +60,7 @@ public final class DialtoneServer implements AutoCloseable {
         config.directoryFile().map(DirectoryRegistry::load).orElseGet(DirectoryRegistry::demo);
     DirectoryRegistry directory = new DirectoryRegistry(initial);
     SigningKeys keys = signingKeys(config);
-    CallStore store = Stores.open(storeConfig(config));
+    JdbcStore store = JdbcStore.open(storeConfig(config));
     try {
       GraphErrors errors = new GraphErrors(clock);
       PublicUrls urls = new PublicUrls(config.publicUrl());
@@ -71,12 +71,13 @@ public final class DialtoneServer implements AutoCloseable {
               GraphSchema.bundled(),
               clock,
               config.demo() ? CallPolicy.demo() : CallPolicy.strict());
-      AccessTokenVerifier verifier = new AccessTokenVerifier(keys, directory, clock);
-      TokenIssuer issuer = new TokenIssuer(keys, directory, clock, config.tokenLifetime());
+      IssuerPolicy issuers = IssuerPolicy.azureAdV1();
+      AccessTokenVerifier verifier = new AccessTokenVerifier(keys, directory, clock, issuers);
+      TokenIssuer issuer = new TokenIssuer(keys, directory, clock, issuers, config.tokenLifetime());
       Components components =
           new Components(
               new GraphEdge(calls, verifier, errors, urls, config.maxRequestBytes()),
-              new IdentityRoutes(issuer, keys, urls),
+              new IdentityRoutes(issuer, keys, issuers, directory, urls, errors),
               new AdminApi(directory, store, errors, config.adminKey()),
               store,
               errors);
@@ -98,7 +99,7 @@ public final class DialtoneServer implements AutoCloseable {
 
   /** Everything the routes need. */
   record Components(
-      GraphEdge graph, IdentityRoutes identity, AdminApi admin, CallStore store, GraphErrors errors) {}
+      GraphEdge graph, IdentityRoutes identity, AdminApi admin, JdbcStore store, GraphErrors errors) {}
 
   /** Wires every route. The one routing method, shared by {@link #start} and tests. */
   static void routing(HttpRouting.Builder routing, Components components) {
@@ -135,14 +136,8 @@ public final class DialtoneServer implements AutoCloseable {
         });
   }
 
-  private static void health(io.helidon.webserver.http.ServerResponse res, CallStore store) {
-    boolean storeUp;
-    try {
-      store.count();
-      storeUp = true;
-    } catch (RuntimeException e) {
-      storeUp = false;
-    }
+  private static void health(io.helidon.webserver.http.ServerResponse res, JdbcStore store) {
+    boolean storeUp = store.isReady();
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("status", storeUp ? "UP" : "DOWN");
     body.putObject("checks").put("store", storeUp ? "UP" : "DOWN");
@@ -188,7 +183,7 @@ public final class DialtoneServer implements AutoCloseable {
     return directory;
   }
 
-  public CallStore store() {
+  public JdbcStore store() {
     return store;
   }
 

@@ -1,11 +1,17 @@
 package dev.dialtone.server;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dialtone.server.graph.Json;
 import dev.dialtone.server.graph.PublicUrls;
+import dev.dialtone.engine.directory.Directory;
+import dev.dialtone.server.identity.IssuerPolicy;
 import dev.dialtone.server.identity.OpenIdConfiguration;
 import dev.dialtone.server.identity.SigningKeys;
 import dev.dialtone.server.identity.TokenIssuer;
+import dev.dialtone.server.identity.TokenRequest;
+import dev.dialtone.server.identity.TokenResponse;
+import dev.dialtone.server.graph.GraphErrors;
+import dev.dialtone.server.graph.RequestLog;
+import java.net.URI;
+import java.util.function.Supplier;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -29,12 +35,24 @@ final class IdentityRoutes {
 
   private final TokenIssuer issuer;
   private final SigningKeys keys;
+  private final IssuerPolicy issuers;
+  private final Supplier<Directory> directory;
   private final PublicUrls urls;
+  private final GraphErrors errors;
 
-  IdentityRoutes(TokenIssuer issuer, SigningKeys keys, PublicUrls urls) {
+  IdentityRoutes(
+      TokenIssuer issuer,
+      SigningKeys keys,
+      IssuerPolicy issuers,
+      Supplier<Directory> directory,
+      PublicUrls urls,
+      GraphErrors errors) {
     this.issuer = issuer;
     this.keys = keys;
+    this.issuers = issuers;
+    this.directory = directory;
     this.urls = urls;
+    this.errors = errors;
   }
 
   void register(HttpRouting.Builder routing) {
@@ -46,20 +64,28 @@ final class IdentityRoutes {
   private void token(ServerRequest req, ServerResponse res) {
     String tenant = req.path().pathParameters().get("tenant");
     Map<String, List<String>> form = form(req);
-    String endpoint = urls.base(req) + "/" + tenant + "/oauth2/v2.0/token";
-    TokenIssuer.Result result =
-        issuer.issue(tenant, form, req.headers().first(HeaderNames.AUTHORIZATION), endpoint);
-    res.status(result.status());
+    URI endpoint = URI.create(urls.base(req) + "/" + tenant + "/oauth2/v2.0/token");
+    TokenRequest request = TokenRequest.of(tenant, form, endpoint);
+    request = req.headers().first(HeaderNames.AUTHORIZATION).map(request::withAuthorization).orElse(request);
+    request = req.headers().first(HeaderNames.create("client-request-id")).map(request::withClientRequestId).orElse(request);
+    TokenResponse response = issuer.issue(request);
+    res.status(response.httpStatus());
     res.header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
     res.header(HeaderNames.CACHE_CONTROL, "no-store, no-cache");
-    res.send(Json.bytes(result.body()));
+    res.header(HeaderNames.PRAGMA, "no-cache");
+    res.send(response.toJson().getBytes(StandardCharsets.UTF_8));
   }
 
   private void openIdConfiguration(ServerRequest req, ServerResponse res) {
     String tenant = req.path().pathParameters().get("tenant");
-    ObjectNode document = OpenIdConfiguration.document(urls.base(req), tenant);
+    if (directory.get().tenant(tenant).isEmpty()) {
+      errors.send(res, RequestLog.ids(req), 400, "invalid_tenant",
+          "AADSTS90002: Tenant '" + tenant + "' not found. Check to make sure you have the correct tenant ID.");
+      return;
+    }
+    String document = OpenIdConfiguration.json(URI.create(urls.base(req)), tenant, issuers);
     res.header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
-    res.send(Json.bytes(document));
+    res.send(document.getBytes(StandardCharsets.UTF_8));
   }
 
   private void keys(ServerRequest req, ServerResponse res) {

@@ -73,11 +73,11 @@ public final class GraphEdge {
                 + "' on a call is part of the Graph calls API but Dialtone does not serve it yet.");
       }
     } catch (AuthenticationException e) {
-      if (e.isDelegated()) {
-        errors.send(res, ids, 403, "Forbidden", e.getMessage());
-      } else {
-        res.header("WWW-Authenticate", verifier.wwwAuthenticate(urls.base(req)));
+      if (e.httpStatus() == 401) {
+        res.header("WWW-Authenticate", e.wwwAuthenticate(java.net.URI.create(urls.base(req))));
         errors.send(res, ids, 401, "InvalidAuthenticationToken", e.getMessage());
+      } else {
+        errors.send(res, ids, e.httpStatus(), "Forbidden", e.getMessage());
       }
     } catch (GraphPath.Unknown e) {
       errors.send(res, ids, 400, "BadRequest", e.getMessage());

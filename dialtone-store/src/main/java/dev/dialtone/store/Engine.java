@@ -86,6 +86,7 @@ enum Engine {
   };
 
   static final int SQLITE_BUSY_TIMEOUT_MILLIS = 10_000;
+  static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
 
   private static final int SQLITE_TOOBIG = 18;
   private static final int SQLITE_CONSTRAINT = 19;
@@ -109,10 +110,15 @@ enum Engine {
    */
   abstract boolean isDataError(SQLException e);
 
-  /** A fixed-size pool of {@code size} connections. */
+  /**
+   * A fixed-size pool of {@code size} connections. A caller waits at most {@link
+   * #CONNECTION_TIMEOUT_MILLIS} for one: past that the database is down or overloaded, and an early
+   * {@code UNAVAILABLE} serves a request (or a readiness check) better than a long wait.
+   */
   HikariDataSource pool(StoreConfig config, String role, int size, boolean write) {
     HikariConfig pool = new HikariConfig();
     pool.setPoolName(role);
+    pool.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
     pool.setDataSource(dataSource(config, role));
     pool.setMaximumPoolSize(size);
     pool.setMinimumIdle(size);

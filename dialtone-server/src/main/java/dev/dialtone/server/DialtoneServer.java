@@ -109,15 +109,20 @@ public final class DialtoneServer implements AutoCloseable {
     components.admin().register(routing);
     components.identity().register(routing);
     routing.any(
-        (req, res) ->
-            components
+        (req, res) -> {
+          if (GraphEdge.isGraphPath(req.path().rawPath())) {
+            components.graph().handle(req, res);
+            return;
+          }
+          components
                 .errors()
                 .send(
                     res,
                     RequestLog.ids(req),
                     404,
                     "itemNotFound",
-                    "No resource at '" + req.path().rawPath() + "'. The calls API is under /v1.0/communications/calls."));
+                    "No resource at '" + req.path().rawPath() + "'. The calls API is under /v1.0/communications/calls.");
+        });
     routing.error(
         Throwable.class,
         (req, res, error) -> {

@@ -47,7 +47,19 @@ public final class GraphEdge {
     routing.any("/beta/*", this::handle);
   }
 
-  private void handle(ServerRequest req, ServerResponse res) {
+  /**
+   * True for Graph paths in any case ({@code /V1.0/…}), which the exact-case routes of {@link
+   * #register} miss; the server's fallback route sends them here.
+   */
+  public static boolean isGraphPath(String rawPath) {
+    String path = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
+    int slash = path.indexOf('/');
+    String first = slash < 0 ? path : path.substring(0, slash);
+    return first.equalsIgnoreCase("v1.0") || first.equalsIgnoreCase("beta");
+  }
+
+  /** Answers one Graph request. */
+  public void handle(ServerRequest req, ServerResponse res) {
     RequestIds ids = RequestLog.ids(req);
     try {
       Caller caller = authenticate(req);

@@ -68,6 +68,9 @@ public final class Main implements Callable<Integer> {
   long tokenLifetimeSeconds;
 
   public static void main(String[] args) {
+    // Helidon logs through java.util.logging: send it to SLF4J like everything else.
+    org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+    org.slf4j.bridge.SLF4JBridgeHandler.install();
     int exit = new CommandLine(new Main()).execute(args);
     if (exit != 0) {
       System.exit(exit);

@@ -10,7 +10,17 @@ import java.util.Optional;
  * Implementations may group the commits of concurrent callers into one transaction, but each call
  * returns only after its own change is durable.
  */
-public interface CallStore extends AutoCloseable {
+public interface CallStore extends Outbox, TimerQueue, AutoCloseable {
+
+  /**
+   * Commits a change atomically: the call (inserted at version 1, else replacing version - 1), its
+   * notifications, its timers. Either all of it is durable when this returns, or none of it is.
+   *
+   * @throws dev.dialtone.engine.EngineException with {@code CONFLICT} if the call's id exists
+   *     (version 1) or its stored version is not {@code version - 1}, or {@code UNAVAILABLE} if the
+   *     store cannot be reached
+   */
+  void apply(CallChange change);
 
   /**
    * Stores a new call ({@code call.version() == 1}).
@@ -18,7 +28,9 @@ public interface CallStore extends AutoCloseable {
    * @throws dev.dialtone.engine.EngineException with {@code CONFLICT} if the id exists, or {@code
    *     UNAVAILABLE} if the store cannot be reached
    */
-  void insert(Call call);
+  default void insert(Call call) {
+    apply(CallChange.of(call));
+  }
 
   /** The call with this id, terminated or not. */
   Optional<Call> find(String id);
@@ -29,7 +41,9 @@ public interface CallStore extends AutoCloseable {
    * @throws dev.dialtone.engine.EngineException with {@code CONFLICT} if the stored version is not
    *     {@code call.version() - 1} (someone else changed it first) or the call does not exist
    */
-  void update(Call call);
+  default void update(Call call) {
+    apply(CallChange.of(call));
+  }
 
   /** How many calls are stored, in every state. */
   long count();

@@ -1,0 +1,77 @@
+package dev.dialtone.engine.call;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The delivery records of the outbox: attempts, outcomes, and a notification's history. */
+public final class Delivery {
+  private Delivery() {}
+
+  /**
+   * One attempt to POST a notification.
+   *
+   * @param notificationId the notification
+   * @param number 1 for the first attempt
+   * @param at when the attempt started
+   * @param status the HTTP status the bot answered, if it answered
+   * @param latency how long the attempt took
+   * @param error what went wrong when there was no answer or a non-2xx one
+   */
+  public record Attempt(
+      String notificationId,
+      int number,
+      Instant at,
+      Optional<Integer> status,
+      Duration latency,
+      Optional<String> error) {
+    public Attempt {
+      Objects.requireNonNull(notificationId, "notificationId");
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(latency, "latency");
+      Objects.requireNonNull(error, "error");
+    }
+  }
+
+  /** Where a notification stands. */
+  public enum State {
+    /** Not delivered yet; will be tried (again) at {@code nextAttemptAt}. */
+    PENDING,
+    /** The bot answered 2xx. */
+    DELIVERED,
+    /** Retries ran past the horizon; the next notification of the call goes ahead. */
+    GAVE_UP
+  }
+
+  /** What to do after an attempt. */
+  public sealed interface Outcome {
+    record Delivered() implements Outcome {}
+
+    record RetryAt(Instant when) implements Outcome {
+      public RetryAt {
+        Objects.requireNonNull(when, "when");
+      }
+    }
+
+    record GaveUp() implements Outcome {}
+  }
+
+  /**
+   * A notification and everything that happened to it, for {@code /dialtone/calls/{id}/notifications}.
+   */
+  public record Record(
+      Notification notification,
+      State state,
+      Optional<Instant> nextAttemptAt,
+      List<Attempt> attempts) {
+    public Record {
+      Objects.requireNonNull(notification, "notification");
+      Objects.requireNonNull(state, "state");
+      Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
+      attempts = List.copyOf(attempts);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.dialtone.engine.call;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The notifications waiting to be delivered. Notifications are added only through {@link
+ * CallStore#apply}, with the change that causes them.
+ *
+ * <p>Ordering: per call, only the lowest-sequence notification that is still {@code PENDING} (the
+ * head of the line) can be claimed, and only once its {@code nextAttemptAt} has come; so a call's
+ * notifications reach the bot in order, and a failing one holds back the ones after it until it
+ * is delivered or given up. Different calls never wait for each other.
+ */
+public interface Outbox {
+
+  /**
+   * Leases up to {@code limit} due heads of line to {@code owner} until {@code now + lease}; a
+   * notification leased to someone else is not returned until that lease has expired (its owner
+   * died). Safe to call from several nodes at once: each notification goes to one of them.
+   */
+  List<Notification> claimNotifications(String owner, Instant now, Duration lease, int limit);
+
+  /**
+   * Records an attempt and what follows from it, and releases the lease. Durable on return.
+   */
+  void recordAttempt(Delivery.Attempt attempt, Delivery.Outcome outcome);
+
+  /** A call's notifications in sequence order, each with its attempts. */
+  List<Delivery.Record> deliveries(String callId);
+}

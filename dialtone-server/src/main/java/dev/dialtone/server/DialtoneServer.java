@@ -55,7 +55,7 @@ public final class DialtoneServer implements AutoCloseable {
    * @throws IllegalArgumentException for a configuration that cannot work (bad directory file)
    */
   public static DialtoneServer start(ServerConfig config) {
-    Clock clock = Clock.systemUTC();
+    Clock clock = config.clock();
     Directory initial =
         config.directoryFile().map(DirectoryRegistry::load).orElseGet(DirectoryRegistry::demo);
     DirectoryRegistry directory = new DirectoryRegistry(initial);
@@ -63,21 +63,22 @@ public final class DialtoneServer implements AutoCloseable {
     JdbcStore store = JdbcStore.open(storeConfig(config));
     try {
       GraphErrors errors = new GraphErrors(clock);
-      PublicUrls urls = new PublicUrls(config.publicUrl());
+      PublicUrls urls = new PublicUrls(config.publicUrl(), config.host());
       CallService calls =
           new CallService(
               store,
               directory,
               GraphSchema.bundled(),
               clock,
-              config.demo() ? CallPolicy.demo() : CallPolicy.strict());
+              config.demo() ? CallPolicy.demo() : CallPolicy.strict(),
+              wake);
       IssuerPolicy issuers = IssuerPolicy.azureAdV1();
       AccessTokenVerifier verifier = new AccessTokenVerifier(keys, directory, clock, issuers);
       TokenIssuer issuer = new TokenIssuer(keys, directory, clock, issuers, config.tokenLifetime());
       Components components =
           new Components(
               new GraphEdge(calls, verifier, errors, urls, config.maxRequestBytes()),
-              new IdentityRoutes(issuer, keys, issuers, directory, urls, errors),
+              new IdentityRoutes(issuer, keys, issuers, urls),
               new AdminApi(directory, store, errors, config.adminKey()),
               store,
               errors);
@@ -105,7 +106,6 @@ public final class DialtoneServer implements AutoCloseable {
   static void routing(HttpRouting.Builder routing, Components components) {
     routing.addFilter(new RequestLog());
     routing.get("/health", (req, res) -> health(res, components.store()));
-    components.graph().register(routing);
     components.admin().register(routing);
     components.identity().register(routing);
     routing.any(

@@ -1,17 +1,13 @@
 package dev.dialtone.server;
 
 import dev.dialtone.server.graph.PublicUrls;
-import dev.dialtone.engine.directory.Directory;
 import dev.dialtone.server.identity.IssuerPolicy;
 import dev.dialtone.server.identity.OpenIdConfiguration;
 import dev.dialtone.server.identity.SigningKeys;
 import dev.dialtone.server.identity.TokenIssuer;
 import dev.dialtone.server.identity.TokenRequest;
 import dev.dialtone.server.identity.TokenResponse;
-import dev.dialtone.server.graph.GraphErrors;
-import dev.dialtone.server.graph.RequestLog;
 import java.net.URI;
-import java.util.function.Supplier;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -36,23 +32,13 @@ final class IdentityRoutes {
   private final TokenIssuer issuer;
   private final SigningKeys keys;
   private final IssuerPolicy issuers;
-  private final Supplier<Directory> directory;
   private final PublicUrls urls;
-  private final GraphErrors errors;
 
-  IdentityRoutes(
-      TokenIssuer issuer,
-      SigningKeys keys,
-      IssuerPolicy issuers,
-      Supplier<Directory> directory,
-      PublicUrls urls,
-      GraphErrors errors) {
+  IdentityRoutes(TokenIssuer issuer, SigningKeys keys, IssuerPolicy issuers, PublicUrls urls) {
     this.issuer = issuer;
     this.keys = keys;
     this.issuers = issuers;
-    this.directory = directory;
     this.urls = urls;
-    this.errors = errors;
   }
 
   void register(HttpRouting.Builder routing) {
@@ -62,13 +48,23 @@ final class IdentityRoutes {
   }
 
   private void token(ServerRequest req, ServerResponse res) {
-    String tenant = req.path().pathParameters().get("tenant");
-    Map<String, List<String>> form = form(req);
+    String tenant;
+    Map<String, List<String>> form;
+    try {
+      tenant = req.path().pathParameters().get("tenant");
+      form = form(req);
+    } catch (IllegalArgumentException e) {
+      send(res, issuer.malformed("The request could not be read: " + e.getMessage()));
+      return;
+    }
     URI endpoint = URI.create(urls.base(req) + "/" + tenant + "/oauth2/v2.0/token");
     TokenRequest request = TokenRequest.of(tenant, form, endpoint);
     request = req.headers().first(HeaderNames.AUTHORIZATION).map(request::withAuthorization).orElse(request);
     request = req.headers().first(HeaderNames.create("client-request-id")).map(request::withClientRequestId).orElse(request);
-    TokenResponse response = issuer.issue(request);
+    send(res, issuer.issue(request));
+  }
+
+  private static void send(ServerResponse res, TokenResponse response) {
     res.status(response.httpStatus());
     res.header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
     res.header(HeaderNames.CACHE_CONTROL, "no-store, no-cache");
@@ -78,9 +74,9 @@ final class IdentityRoutes {
 
   private void openIdConfiguration(ServerRequest req, ServerResponse res) {
     String tenant = req.path().pathParameters().get("tenant");
-    if (directory.get().tenant(tenant).isEmpty()) {
-      errors.send(res, RequestLog.ids(req), 400, "invalid_tenant",
-          "AADSTS90002: Tenant '" + tenant + "' not found. Check to make sure you have the correct tenant ID.");
+    var refusal = issuer.refuseDiscovery(tenant);
+    if (refusal.isPresent()) {
+      send(res, refusal.get());
       return;
     }
     String document = OpenIdConfiguration.json(URI.create(urls.base(req)), tenant, issuers);
@@ -100,7 +96,11 @@ final class IdentityRoutes {
     }
     String body;
     try (InputStream in = req.content().inputStream()) {
-      body = new String(in.readNBytes(MAX_FORM_BYTES), StandardCharsets.UTF_8);
+      byte[] bytes = in.readNBytes(MAX_FORM_BYTES + 1);
+      if (bytes.length > MAX_FORM_BYTES) {
+        throw new IllegalArgumentException("the body is larger than " + MAX_FORM_BYTES + " bytes");
+      }
+      body = new String(bytes, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("reading the token request failed", e);
     }

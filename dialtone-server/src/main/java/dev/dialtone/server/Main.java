@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "Dialtone 0.1.0",
     description = "Serves the Microsoft Graph calls API, with an Azure AD-shaped token endpoint.",
+    subcommands = SimulateCommand.class,
     sortOptions = false)
 public final class Main implements Callable<Integer> {
 
@@ -67,6 +68,14 @@ public final class Main implements Callable<Integer> {
       description = "Access token lifetime in seconds (env DIALTONE_TOKEN_LIFETIME; default ${DEFAULT-VALUE}).")
   long tokenLifetimeSeconds;
 
+  @Option(names = "--time-scale", defaultValue = "${env:DIALTONE_TIME_SCALE:-1}",
+      description = "Run the server's clock this many times faster than real time, e.g. 60 makes the 45-minute keepAlive expiry take 45 s (env DIALTONE_TIME_SCALE; default ${DEFAULT-VALUE}).")
+  double timeScale;
+
+  @Option(names = "--node-id", defaultValue = "${env:DIALTONE_NODE_ID}",
+      description = "This node's name in work leases; default host name and process id (env DIALTONE_NODE_ID).")
+  String nodeId;
+
   public static void main(String[] args) {
     // Helidon logs through java.util.logging: send it to SLF4J like everything else.
     org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
@@ -80,6 +89,15 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     boolean demo = directory == null;
+    boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+    if (demo && adminKey == null && !loopback) {
+      // The demo's well-known admin key must not open the directory to a network.
+      byte[] random = new byte[16];
+      new java.security.SecureRandom().nextBytes(random);
+      adminKey = java.util.HexFormat.of().formatHex(random);
+      System.err.println("Dialtone: the demo profile is listening on " + host
+          + ", not on loopback: its demo credentials are well known. A random admin key is used.");
+    }
     ServerConfig config =
         new ServerConfig(
             host,
@@ -94,7 +112,9 @@ public final class Main implements Callable<Integer> {
             Optional.ofNullable(adminKey).or(() -> demo ? Optional.of(ServerConfig.DEMO_ADMIN_KEY) : Optional.empty()),
             Optional.ofNullable(publicUrl),
             maxRequestBytes,
-            Duration.ofSeconds(tokenLifetimeSeconds));
+            Duration.ofSeconds(tokenLifetimeSeconds),
+            timeScale == 1 ? java.time.Clock.systemUTC() : new ScaledClock(timeScale),
+            nodeId == null ? ServerConfig.defaultNodeId() : nodeId);
     DialtoneServer server = DialtoneServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -23,6 +23,9 @@ import java.util.Optional;
  * @param publicUrl the base URL clients use, if it differs from what they send in {@code Host}
  * @param maxRequestBytes the largest request body accepted, in bytes
  * @param tokenLifetime how long issued access tokens are valid
+ * @param clock the one clock of the server: timers, tokens, notifications (a scaled or fake clock
+ *     in demos and tests)
+ * @param nodeId this node's name in timer and notification leases
  */
 public record ServerConfig(
     String host,
@@ -37,7 +40,9 @@ public record ServerConfig(
     Optional<String> adminKey,
     Optional<String> publicUrl,
     int maxRequestBytes,
-    Duration tokenLifetime) {
+    Duration tokenLifetime,
+    java.time.Clock clock,
+    String nodeId) {
 
   /** The demo profile's well-known admin key. */
   public static final String DEMO_ADMIN_KEY = "dialtone-demo-admin-key";
@@ -62,6 +67,10 @@ public record ServerConfig(
     if (maxRequestBytes < 1024) {
       throw new IllegalArgumentException("max-request-bytes must be at least 1024, got " + maxRequestBytes);
     }
+    Objects.requireNonNull(clock, "clock");
+    if (nodeId == null || nodeId.isBlank()) {
+      throw new IllegalArgumentException("node-id must not be blank");
+    }
     if (tokenLifetime.isNegative() || tokenLifetime.isZero()) {
       throw new IllegalArgumentException("token-lifetime must be positive, got " + tokenLifetime);
     }
@@ -82,26 +91,44 @@ public record ServerConfig(
         Optional.of(DEMO_ADMIN_KEY),
         Optional.empty(),
         256 * 1024,
-        Duration.ofSeconds(3599));
+        Duration.ofSeconds(3599),
+        java.time.Clock.systemUTC(),
+        defaultNodeId());
+  }
+
+  /** The host name and process id: unique among nodes sharing a database. */
+  public static String defaultNodeId() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "localhost";
+    }
+    return host + "-" + ProcessHandle.current().pid();
   }
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, dataDir, inMemory, storeUrl, storeUser, storePassword,
-        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime);
+        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId);
   }
 
   public ServerConfig withInMemory(boolean newInMemory) {
     return new ServerConfig(host, port, dataDir, newInMemory, storeUrl, storeUser, storePassword,
-        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime);
+        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId);
   }
 
   public ServerConfig withStore(String url, String user, String password) {
     return new ServerConfig(host, port, dataDir, inMemory, Optional.of(url), Optional.ofNullable(user),
-        Optional.ofNullable(password), directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime);
+        Optional.ofNullable(password), directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId);
+  }
+
+  public ServerConfig withClock(java.time.Clock newClock) {
+    return new ServerConfig(host, port, dataDir, inMemory, storeUrl, storeUser, storePassword,
+        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, newClock, nodeId);
   }
 
   public ServerConfig withMaxRequestBytes(int bytes) {
     return new ServerConfig(host, port, dataDir, inMemory, storeUrl, storeUser, storePassword,
-        directoryFile, demo, adminKey, publicUrl, bytes, tokenLifetime);
+        directoryFile, demo, adminKey, publicUrl, bytes, tokenLifetime, clock, nodeId);
   }
 }

@@ -1,18 +1,51 @@
 package dev.dialtone.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A bot's webhook on a real socket: answers 202 and keeps every POST body it gets. */
+/**
+ * A bot's webhook on a real socket. It keeps every POST it gets (headers and body) and answers 202,
+ * or 503 to the first {@link #failNext} requests.
+ */
 final class CallbackReceiver implements AutoCloseable {
+  /** One POST as received. */
+  record Received(Map<String, List<String>> headers, String body) {
+    JsonNode json() {
+      try {
+        return TestClient.JSON.readTree(body);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + body, e);
+      }
+    }
+
+    /** The first (only) notification of the envelope. */
+    JsonNode notification() {
+      return json().path("value").get(0);
+    }
+
+    String header(String name) {
+      for (var entry : headers.entrySet()) {
+        if (entry.getKey().equalsIgnoreCase(name)) {
+          return entry.getValue().get(0);
+        }
+      }
+      return null;
+    }
+  }
+
   private final HttpServer server;
-  private final List<String> bodies = new CopyOnWriteArrayList<>();
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final AtomicInteger failures = new AtomicInteger();
 
   CallbackReceiver() {
     try {
@@ -23,10 +56,16 @@ final class CallbackReceiver implements AutoCloseable {
     server.createContext(
         "/callback",
         exchange -> {
-          bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-          exchange.sendResponseHeaders(202, -1);
+          String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            exchange.sendResponseHeaders(503, -1);
+          } else {
+            received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), body));
+            exchange.sendResponseHeaders(202, -1);
+          }
           exchange.close();
         });
+    server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     server.start();
   }
 
@@ -34,8 +73,29 @@ final class CallbackReceiver implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/callback";
   }
 
+  /** Answer 503 to the next {@code n} POSTs (they are not kept). */
+  void failNext(int n) {
+    failures.set(n);
+  }
+
+  List<Received> received() {
+    return List.copyOf(received);
+  }
+
+  /** The notifications received about one call, in arrival order. */
+  List<JsonNode> about(String callId) {
+    List<JsonNode> notifications = new ArrayList<>();
+    for (Received r : received) {
+      JsonNode n = r.notification();
+      if (n.path("resourceUrl").asText().startsWith("/communications/calls/" + callId)) {
+        notifications.add(n);
+      }
+    }
+    return notifications;
+  }
+
   List<String> bodies() {
-    return List.copyOf(bodies);
+    return received.stream().map(Received::body).toList();
   }
 
   @Override

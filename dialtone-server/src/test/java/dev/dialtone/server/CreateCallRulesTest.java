@@ -102,6 +102,48 @@ class CreateCallRulesTest {
   }
 
   @Test
+  void appHostedMedia_spelledWithTheShortTypeAlias_stillNeedsAccessMedia() {
+    String p2pOnly = client.token(Demo.P2P_BOT, Demo.CONTOSO);
+    String body = call(userTarget(Demo.JOHN), "appHostedMediaConfig", "")
+        .replace("#microsoft.graph.appHostedMediaConfig", "#graph.appHostedMediaConfig");
+    assertError(create(p2pOnly, body), 403, "7504", "Calls.AccessMedia.All");
+  }
+
+  @Test
+  void sourceNamingAUser_isRejectedWith7507_aBotCallsAsItself() {
+    String body = call(userTarget(Demo.JOHN), "serviceHostedMediaConfig",
+        ",\"source\":{\"identity\":{\"user\":{\"id\":\"someone-else\",\"displayName\":\"The CEO\"}}}");
+    assertError(create(callingBot, body), 403, "7507", "source.identity.user");
+  }
+
+  @Test
+  void missingMediaConfig_isRejected() {
+    String body = call(userTarget(Demo.JOHN), "serviceHostedMediaConfig", "")
+        .replace(",\"mediaConfig\":{\"@odata.type\":\"#microsoft.graph.serviceHostedMediaConfig\"}", "");
+    assertError(create(callingBot, body), 400, "invalidRequest", "mediaConfig");
+  }
+
+  @Test
+  void rejectedRequests_storeNothing() {
+    long before = server.store().count();
+    create(callingBot, call(userTarget(Demo.JOHN) + "," + userTarget(Demo.JOHN), "serviceHostedMediaConfig", ""));
+    create(client.token(Demo.P2P_BOT, Demo.CONTOSO), call(userTarget(Demo.JOHN), "appHostedMediaConfig", ""));
+    create(callingBot, "{not json");
+    assertThat(server.store().count()).isEqualTo(before);
+  }
+
+  @Test
+  void clientSetOpenProperties_areKept_butDialtonesOwnAnnotationsAreNot() {
+    TestClient.Response response = create(callingBot, call(userTarget(Demo.JOHN), "serviceHostedMediaConfig",
+        ",\"routingPolicies\":[\"disableForwarding\"],\"meetingCapability\":{\"x\":1},"
+            + "\"@dialtone.parties\":[{\"key\":\"forged\"}]"));
+    assertThat(response.status()).as(response.body()).isEqualTo(201);
+    assertThat(response.json().path("routingPolicies").get(0).asText()).isEqualTo("disableForwarding");
+    assertThat(response.json().path("meetingCapability").path("x").asInt()).isEqualTo(1);
+    assertThat(response.json().has("@dialtone.parties")).isFalse();
+  }
+
+  @Test
   void appWithNoPermissions_cannotCreateAnyCall() {
     String none = client.token(Demo.UNCONSENTED_BOT, Demo.CONTOSO);
     assertError(create(none, call(userTarget(Demo.JOHN), "serviceHostedMediaConfig", "")),
@@ -189,6 +231,13 @@ class CreateCallRulesTest {
     String body = call(userTarget(Demo.JOHN), "serviceHostedMediaConfig", "")
         .replace("https://bot.example.com", "http://bot.example.com");
     assertError(create(callingBot, body), 400, "invalidRequest", "must use https");
+  }
+
+  @Test
+  void callbackToTheCloudMetadataAddress_isRejected() {
+    String body = call(userTarget(Demo.JOHN), "serviceHostedMediaConfig", "")
+        .replace("https://bot.example.com/callback", "https://169.254.169.254/latest/meta-data");
+    assertError(create(callingBot, body), 400, "invalidRequest", "link-local");
   }
 
   @Test

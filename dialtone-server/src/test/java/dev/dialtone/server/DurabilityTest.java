@@ -51,7 +51,8 @@ class DurabilityTest {
           }
         });
       }
-      enoughCreated.await();
+      assertThat(enoughCreated.await(2, java.util.concurrent.TimeUnit.MINUTES))
+          .as("500 calls created before the kill").isTrue();
       first.kill(); // while requests are in flight
       running.set(false);
       done.await();

@@ -161,6 +161,32 @@ class GraphEdgeTest {
   }
 
   @Test
+  void aForeignHostHeader_isNotHandedBackInLocation() {
+    TestClient.Response response = client.send(request("/v1.0/communications/calls")
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .header("Host", "evil.example").POST(HttpRequest.BodyPublishers.ofString(P2P)));
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(response.header("Location")).startsWith(server.baseUrl() + "/v1.0/communications/calls/");
+  }
+
+  @Test
+  void tokenRequest_withBrokenPercentEncoding_isAnOAuthError() {
+    TestClient.Response response = client.send(request("/" + Demo.CONTOSO + "/oauth2/v2.0/token")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_secret=%zz")));
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().path("error").asText()).isEqualTo("invalid_request");
+  }
+
+  @Test
+  void openIdConfiguration_ofAnUnknownTenant_isAnOAuthError() {
+    TestClient.Response response = client.send(request("/no-such-tenant/v2.0/.well-known/openid-configuration").GET());
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().path("error_codes").get(0).asInt()).isEqualTo(90002);
+    assertThat(client.send(request("/common/v2.0/.well-known/openid-configuration").GET()).status()).isEqualTo(200);
+  }
+
+  @Test
   void health_answersWithoutCredentials() {
     TestClient.Response response = client.send(request("/health").GET());
     assertThat(response.status()).isEqualTo(200);

@@ -30,6 +30,8 @@ class SeedExamplesTest {
   private static final JsonMapper PAGE_JSON =
       JsonMapper.builder().enable(JsonReadFeature.ALLOW_TRAILING_COMMA).build();
   private static final String GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  /** The examples for which the page shows a response. */
+  private static final Set<Integer> WITH_RESPONSE = Set.of(1, 2, 5, 7, 8);
   /** Values the service generates: present, but not equal to the page's. */
   private static final Set<String> GENERATED = Set.of("id", "callChainId", "myParticipantId");
 
@@ -90,8 +92,8 @@ class SeedExamplesTest {
     List<String> differences = new ArrayList<>();
     // Everything the request said comes back (open types included), except what the service owns.
     contains(withoutServerOwned(sent), body, "", differences);
-    InputStream page = getClass().getResourceAsStream("/seed/example-" + example + "-response.json");
-    if (page != null) {
+    if (WITH_RESPONSE.contains(example)) {
+      InputStream page = getClass().getResourceAsStream("/seed/example-" + example + "-response.json");
       JsonNode expected = PAGE_JSON.readTree(new String(page.readAllBytes(), StandardCharsets.UTF_8)
           .replace("https://bot.contoso.com/callback", receiver.url()));
       contains(pageNormalised(expected, example), body, "", differences);

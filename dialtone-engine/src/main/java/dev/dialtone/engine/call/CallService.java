@@ -49,18 +49,25 @@ public final class CallService {
   private final GraphSchema schema;
   private final Clock clock;
   private final CallPolicy policy;
+  private final Runnable afterCommit;
 
+  /**
+   * @param afterCommit run after each committed change that owes the bot notifications (wakes the
+   *     dispatcher)
+   */
   public CallService(
       CallStore store,
       Supplier<Directory> directory,
       GraphSchema schema,
       Clock clock,
-      CallPolicy policy) {
+      CallPolicy policy,
+      Runnable afterCommit) {
     this.store = Objects.requireNonNull(store, "store");
     this.directory = Objects.requireNonNull(directory, "directory");
     this.schema = Objects.requireNonNull(schema, "schema");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.policy = Objects.requireNonNull(policy, "policy");
+    this.afterCommit = Objects.requireNonNull(afterCommit, "afterCommit");
   }
 
   /**
@@ -77,6 +84,7 @@ public final class CallService {
           "The request body must be a JSON object (a microsoft.graph.call).");
     }
     schema.validate(request, CALL_TYPE);
+    request = canonicalTypes(request);
     CallbackUris.check(request.path("callbackUri").asText(), policy);
     Directory dir = directory.get();
     String tenantId = callTenant(caller, request);
@@ -92,8 +100,10 @@ public final class CallService {
     ObjectNode resource = representation(request, id, tenantId, source, scenario);
     Call call =
         new Call(id, tenantId, caller.appId(), CallState.ESTABLISHING, now, now, 1, resource);
-    store.insert(call);
-    return call;
+    CallChange change = Lifecycle.start(call, scenario, dir, now);
+    store.apply(change);
+    afterCommit.run();
+    return change.call().orElseThrow();
   }
 
   /**
@@ -107,31 +117,37 @@ public final class CallService {
   }
 
   /**
-   * Hangs up: the call ends and stays ended. Ending a call that has already ended is a 404, as
-   * in Graph.
+   * Hangs up: the bot is told {@code terminating}, then {@code terminated}; the call stays ended.
+   * Ending a call that has already ended is a 404, as in Graph.
    */
   public Call hangUp(Caller caller, String id) {
-    Call call = visibleLiveCall(caller, id);
-    ObjectNode resource = call.resourceCopy();
-    resource.put("state", CallState.TERMINATED.wireName());
-    ObjectNode resultInfo = JSON.objectNode();
-    resultInfo.put("@odata.type", "#microsoft.graph.resultInfo");
-    resultInfo.put("code", 200);
-    resultInfo.put("subcode", 5001);
-    resultInfo.put("message", "The conversation has ended.");
-    resource.set("resultInfo", resultInfo);
-    Call ended =
-        new Call(
-            call.id(),
-            call.tenantId(),
-            call.applicationId(),
-            CallState.TERMINATED,
-            call.createdAt(),
-            clock.instant(),
-            call.version() + 1,
-            resource);
-    store.update(ended);
-    return ended;
+    visibleLiveCall(caller, id);
+    CallChange change =
+        CallChanges.applyWithRetry(
+            store,
+            id,
+            current -> {
+              Call call = current.filter(c -> !c.state().isTerminal()).orElseThrow(() -> callNotFound(id));
+              return Lifecycle.hangUp(call, clock.instant());
+            });
+    afterCommit.run();
+    return change.call().orElseThrow();
+  }
+
+  /**
+   * Keeps a call alive for another 45 minutes.
+   *
+   * @throws EngineException 404 if the call has ended (as Graph answers a late keepAlive)
+   */
+  public void keepAlive(Caller caller, String id) {
+    visibleLiveCall(caller, id);
+    store.apply(
+        new CallChange(
+            java.util.Optional.empty(),
+            java.util.List.of(),
+            java.util.List.of(Lifecycle.keepAliveTimer(id, clock.instant())),
+            java.util.List.of(),
+            false));
   }
 
   private Call visibleLiveCall(Caller caller, String id) {
@@ -172,6 +188,32 @@ public final class CallService {
     return caller.tenantId();
   }
 
+  /**
+   * A copy of the request whose polymorphic values name their type in full ({@code
+   * #microsoft.graph.appHostedMediaConfig}, whatever spelling the client used), so the rules below
+   * and everything stored compare one spelling. A call needs its media configuration.
+   */
+  private ObjectNode canonicalTypes(ObjectNode request) {
+    JsonNode mediaConfig = request.get("mediaConfig");
+    if (mediaConfig == null || mediaConfig.isNull()) {
+      throw EngineException.invalidRequest(
+          "mediaConfig: a call needs its media configuration: {\"@odata.type\":"
+              + " \"#microsoft.graph.serviceHostedMediaConfig\"} or #microsoft.graph.appHostedMediaConfig.");
+    }
+    ObjectNode copy = request.deepCopy();
+    for (String name : new String[] {"mediaConfig", "meetingInfo"}) {
+      if (copy.get(name) instanceof ObjectNode value) {
+        String declared = name.equals("mediaConfig") ? "microsoft.graph.mediaConfig" : "microsoft.graph.meetingInfo";
+        value.put("@odata.type", "#" + schema.resolveType(value, declared));
+      }
+    }
+    return copy;
+  }
+
+  static boolean isType(JsonNode value, String qualifiedName) {
+    return value.path("@odata.type").asText("").equals("#" + qualifiedName);
+  }
+
   private static void requirePermission(Caller caller, Scenario scenario, ObjectNode request) {
     if (!scenario.isAllowedFor(caller)) {
       throw CallingErrors.insufficientPermissions(
@@ -183,13 +225,7 @@ public final class CallService {
               + caller.roles().stream().map(Permission::claimValue).sorted().toList()
               + ".");
     }
-    boolean appHostedMedia =
-        request
-            .path("mediaConfig")
-            .path("@odata.type")
-            .asText("")
-            .toLowerCase(java.util.Locale.ROOT)
-            .endsWith("microsoft.graph.apphostedmediaconfig");
+    boolean appHostedMedia = isType(request.path("mediaConfig"), "microsoft.graph.appHostedMediaConfig");
     if (appHostedMedia && !caller.has(Permission.CALLS_ACCESS_MEDIA_ALL)) {
       throw CallingErrors.insufficientPermissions(
           "A call with app-hosted media (appHostedMediaConfig) needs the application permission "
@@ -223,34 +259,43 @@ public final class CallService {
     if (scenario != Scenario.MEETING_JOIN) {
       request.path("targets").forEach(t -> targets.add(CallShape.invitationParticipantInfo(t)));
     }
-    call.set("requestedModalities", request.path("requestedModalities").deepCopy());
-    if (call.get("requestedModalities").isMissingNode()) {
-      call.putArray("requestedModalities");
-    }
+    call.set("requestedModalities", clientValue(request, "requestedModalities", JSON.arrayNode()));
     call.putArray("activeModalities");
     call.set("mediaConfig", request.get("mediaConfig").deepCopy());
     JsonNode chatInfo = request.get("chatInfo");
     call.set("chatInfo", chatInfo == null || chatInfo.isNull() ? JSON.nullNode() : CallShape.chatInfo(chatInfo));
     JsonNode meetingInfo = request.get("meetingInfo");
     call.set("meetingInfo", meetingInfo == null ? JSON.nullNode() : shapedMeetingInfo(meetingInfo));
-    call.putArray("routingPolicies");
+    call.set("routingPolicies", clientValue(request, "routingPolicies", JSON.arrayNode()));
     call.put("tenantId", tenantId);
     call.put("myParticipantId", UUID.randomUUID().toString());
     call.put("id", id);
-    CallShape.CALL_NULLS.forEach(name -> CallShape.putNullIfAbsent(call, name));
+    for (String name : CallShape.CALL_NULLS) {
+      call.set(name, clientValue(request, name, JSON.nullNode()));
+    }
     // Open type: whatever else the client sent is kept and returned.
     request
         .properties()
         .forEach(
             entry -> {
-              String name = entry.getKey();
-              if (!call.has(name) && !SERVER_OWNED.contains(name)) {
-                call.set(name, entry.getValue().deepCopy());
-              } else if (name.equals("subject") || name.equals("ringingTimeoutInSeconds")) {
-                call.set(name, entry.getValue().deepCopy());
+              // @dialtone.* annotations are the server's bookkeeping: a client cannot set them.
+              if (!call.has(name(entry))
+                  && !SERVER_OWNED.contains(name(entry))
+                  && !name(entry).startsWith("@dialtone.")) {
+                call.set(name(entry), entry.getValue().deepCopy());
               }
             });
     return call;
+  }
+
+  private static String name(java.util.Map.Entry<String, JsonNode> entry) {
+    return entry.getKey();
+  }
+
+  /** The client's value of a property it may set, else the default. */
+  private static JsonNode clientValue(ObjectNode request, String name, JsonNode otherwise) {
+    JsonNode value = request.get(name);
+    return value == null || SERVER_OWNED.contains(name) ? otherwise : value.deepCopy();
   }
 
   private static JsonNode shapedMeetingInfo(JsonNode meetingInfo) {

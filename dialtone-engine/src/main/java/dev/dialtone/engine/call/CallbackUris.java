@@ -23,6 +23,7 @@ final class CallbackUris {
       throw EngineException.invalidRequest(
           "callbackUri: '" + value + "' must be an absolute https URI, e.g. https://bot.contoso.com/callback.");
     }
+    refuseNeverCalled(value, uri.getHost());
     if (scheme.equals("https")) {
       return;
     }
@@ -36,6 +37,30 @@ final class CallbackUris {
             + (policy.allowHttpLoopbackCallbacks()
                 ? " (plain http is allowed only to a loopback address such as 127.0.0.1 or localhost)."
                 : "; plain http is allowed to loopback only in the demo profile."));
+  }
+
+  /**
+   * Addresses no notification is ever sent to, whatever the deployment: link-local (cloud metadata
+   * services live there), unspecified and multicast. The dispatcher checks the resolved address of
+   * every delivery again; this check only gives the bot its 400 at once for a literal address.
+   */
+  private static void refuseNeverCalled(String value, String host) {
+    String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    if (bare.equalsIgnoreCase("metadata.google.internal")) {
+      throw EngineException.invalidRequest("callbackUri: '" + value + "' names a cloud metadata service; notifications are never sent there.");
+    }
+    if (!bare.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+      return;
+    }
+    try {
+      InetAddress address = InetAddress.getByName(bare);
+      if (address.isLinkLocalAddress() || address.isAnyLocalAddress() || address.isMulticastAddress()) {
+        throw EngineException.invalidRequest(
+            "callbackUri: '" + value + "' is a link-local, unspecified or multicast address; notifications are never sent there.");
+      }
+    } catch (java.net.UnknownHostException e) {
+      throw EngineException.invalidRequest("callbackUri: '" + value + "' has a malformed address.");
+    }
   }
 
   private static boolean isLoopback(String host) {

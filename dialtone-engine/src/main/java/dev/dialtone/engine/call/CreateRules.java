@@ -10,7 +10,6 @@ import dev.dialtone.engine.directory.Directory;
 import dev.dialtone.engine.directory.OnlineMeeting;
 import dev.dialtone.engine.directory.PhoneNumber;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -96,6 +95,18 @@ final class CreateRules {
           "A PSTN call needs tenantId: send the tenant of the access token ('"
               + tenantId
               + "').");
+    }
+    var members = identity.fieldNames();
+    while (members.hasNext()) {
+      String member = members.next();
+      if (!member.startsWith("@") && !member.equals("application") && !member.equals("applicationInstance")
+          && present(identity.get(member))) {
+        throw CallingErrors.sourceIdentityInvalid(
+            "source.identity."
+                + member
+                + ": a bot calls as itself; the source may name only the calling application"
+                + " or an application instance linked to it.");
+      }
     }
     JsonNode appIdentity = identity.get("application");
     if (present(appIdentity) && !caller.appId().equals(appIdentity.path("id").asText())) {
@@ -230,9 +241,8 @@ final class CreateRules {
           "meetingInfo: joining a meeting needs meetingInfo (organizerMeetingInfo or"
               + " joinMeetingIdMeetingInfo) along with chatInfo.");
     }
-    String type = meetingInfo.path("@odata.type").asText("").toLowerCase(Locale.ROOT);
     OnlineMeeting meeting;
-    if (type.endsWith("organizermeetinginfo")) {
+    if (CallService.isType(meetingInfo, "microsoft.graph.organizerMeetingInfo")) {
       if (!present(chatInfo)) {
         throw EngineException.invalidRequest(
             "chatInfo: joining with organizerMeetingInfo needs chatInfo with the meeting's threadId and messageId.");
@@ -264,7 +274,7 @@ final class CreateRules {
                 + tenantId
                 + "'.");
       }
-    } else if (type.endsWith("joinmeetingidmeetinginfo")) {
+    } else if (CallService.isType(meetingInfo, "microsoft.graph.joinMeetingIdMeetingInfo")) {
       String joinId = meetingInfo.path("joinMeetingId").asText();
       meeting =
           directory

@@ -33,6 +33,11 @@ public enum Scenario {
     return anyOf;
   }
 
+  /** True where the bot gets roster notifications: group calls and meetings. */
+  public boolean hasRoster() {
+    return this == GROUP || this == MEETING_JOIN;
+  }
+
   public boolean isAllowedFor(Caller caller) {
     return anyOf.stream().anyMatch(caller::has);
   }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dialtone.engine.EngineException;
 import dev.dialtone.engine.call.Call;
 import dev.dialtone.engine.call.CallStore;
+import dev.dialtone.engine.call.Delivery;
+import dev.dialtone.engine.call.Simulator;
 import dev.dialtone.server.directory.DirectoryDocument;
 import dev.dialtone.server.directory.DirectoryRegistry;
 import dev.dialtone.server.graph.GraphErrors;
@@ -59,14 +61,20 @@ public final class AdminApi {
   private final CallStore store;
   private final GraphErrors errors;
   private final Optional<byte[]> adminKey;
+  private final Simulator simulator;
 
   /**
    * @param adminKey the credential; empty disables the admin API (every request gets 403)
    */
   public AdminApi(
-      DirectoryRegistry directory, CallStore store, GraphErrors errors, Optional<String> adminKey) {
+      DirectoryRegistry directory,
+      CallStore store,
+      Simulator simulator,
+      GraphErrors errors,
+      Optional<String> adminKey) {
     this.directory = directory;
     this.store = store;
+    this.simulator = simulator;
     this.errors = errors;
     this.adminKey = adminKey.map(key -> key.getBytes(StandardCharsets.UTF_8));
   }
@@ -77,6 +85,8 @@ public final class AdminApi {
     routing.put("/dialtone/directory/{collection}/{id}", guarded(this::putEntry));
     routing.delete("/dialtone/directory/{collection}/{id}", guarded(this::deleteEntry));
     routing.get("/dialtone/calls/{id}", guarded(this::getCall));
+    routing.get("/dialtone/calls/{id}/notifications", guarded(this::getNotifications));
+    routing.post("/dialtone/calls/{id}/parties/{party}/{action}", guarded(this::partyAction));
   }
 
   private Handler guarded(Handler handler) {
@@ -164,6 +174,45 @@ public final class AdminApi {
     sendJson(res, 200, body);
   }
 
+  private void partyAction(ServerRequest req, ServerResponse res) {
+    var params = req.path().pathParameters();
+    Call call =
+        simulator.act(
+            params.get("id"), params.get("party"), Simulator.PartyAction.parse(params.get("action")));
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("id", call.id());
+    body.put("state", call.state().wireName());
+    sendJson(res, 200, body);
+  }
+
+  private void getNotifications(ServerRequest req, ServerResponse res) {
+    String id = req.path().pathParameters().get("id");
+    if (store.find(id).isEmpty()) {
+      throw EngineException.notFound("No call '" + id + "' is stored.");
+    }
+    var list = Json.MAPPER.createArrayNode();
+    for (Delivery.Record record : store.deliveries(id)) {
+      ObjectNode item = list.addObject();
+      item.put("id", record.notification().id());
+      item.put("sequence", record.notification().sequence());
+      item.put("target", record.notification().target().toString());
+      item.put("state", record.state().name().toLowerCase(java.util.Locale.ROOT));
+      item.put("createdAt", record.notification().createdAt().toString());
+      record.nextAttemptAt().ifPresent(at -> item.put("nextAttemptAt", at.toString()));
+      var attempts = item.putArray("attempts");
+      for (Delivery.Attempt attempt : record.attempts()) {
+        ObjectNode a = attempts.addObject();
+        a.put("number", attempt.number());
+        a.put("at", attempt.at().toString());
+        attempt.status().ifPresent(status -> a.put("status", status));
+        a.put("latencyMs", attempt.latency().toMillis());
+        attempt.error().ifPresent(error -> a.put("error", error));
+      }
+      item.set("body", record.notification().body().deepCopy());
+    }
+    sendJson(res, 200, list);
+  }
+
   private static dev.dialtone.engine.directory.Directory change(
       dev.dialtone.engine.directory.Directory current,
       String collection,
@@ -180,11 +229,7 @@ public final class AdminApi {
     }
   }
 
-  private static String idOf(Collection<?> collection, JsonNode entry) {
-    return typedId(collection, entry);
-  }
-
-  private static <T> String typedId(Collection<T> collection, JsonNode entry) {
+  private static <T> String idOf(Collection<T> collection, JsonNode entry) {
     try {
       T value = MAPPER.treeToValue(entry, collection.type());
       return collection.id().apply(value);

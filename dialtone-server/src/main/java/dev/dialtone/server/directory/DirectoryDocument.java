@@ -3,6 +3,7 @@ package dev.dialtone.server.directory;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.dialtone.engine.directory.Application;
+import dev.dialtone.engine.directory.Behaviour;
 import dev.dialtone.engine.directory.ApplicationInstance;
 import dev.dialtone.engine.directory.Directory;
 import dev.dialtone.engine.directory.OnlineMeeting;
@@ -61,10 +62,58 @@ public record DirectoryDocument(
       @JsonProperty("app-id") String appId,
       @JsonProperty("phone-number") String phoneNumber) {}
 
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record UserEntry(
-      String id, @JsonProperty("tenant-id") String tenantId, @JsonProperty("display-name") String displayName) {}
+      String id,
+      @JsonProperty("tenant-id") String tenantId,
+      @JsonProperty("display-name") String displayName,
+      BehaviourEntry behaviour) {}
 
-  public record PhoneEntry(String number, @JsonProperty("display-name") String displayName) {}
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record PhoneEntry(
+      String number, @JsonProperty("display-name") String displayName, BehaviourEntry behaviour) {}
+
+  /**
+   * How a user or phone responds when rung: {@code response} is {@code answer} (default), {@code
+   * decline}, {@code busy} or {@code no-answer}; {@code after} how long it rings first (default
+   * {@code 1s}); {@code hang-up-after} how long after answering it hangs up (default never).
+   * Durations are written {@code 500ms}, {@code 2s}, {@code 3m} or ISO-8601 ({@code PT2S}).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record BehaviourEntry(
+      String response, String after, @JsonProperty("hang-up-after") String hangUpAfter) {
+
+    Behaviour toBehaviour(String owner) {
+      Behaviour.Response parsed =
+          switch (response == null ? "answer" : response.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "answer" -> Behaviour.Response.ANSWER;
+            case "decline" -> Behaviour.Response.DECLINE;
+            case "busy" -> Behaviour.Response.BUSY;
+            case "no-answer" -> Behaviour.Response.NO_ANSWER;
+            default ->
+                throw new IllegalArgumentException(
+                    owner + ": behaviour response '" + response + "' is not one of answer, decline, busy, no-answer");
+          };
+      return new Behaviour(
+          parsed,
+          after == null ? Behaviour.DEFAULT.after() : Durations.parse(after, owner + " behaviour after"),
+          Optional.ofNullable(hangUpAfter).map(d -> Durations.parse(d, owner + " behaviour hang-up-after")));
+    }
+
+    static BehaviourEntry of(Behaviour behaviour) {
+      if (behaviour.equals(Behaviour.DEFAULT)) {
+        return null;
+      }
+      return new BehaviourEntry(
+          behaviour.response().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+          behaviour.after().toMillis() + "ms",
+          behaviour.hangUpAfter().map(d -> d.toMillis() + "ms").orElse(null));
+    }
+  }
+
+  private static Behaviour behaviour(BehaviourEntry entry, String owner) {
+    return entry == null ? Behaviour.DEFAULT : entry.toBehaviour(owner);
+  }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record MeetingEntry(
@@ -100,10 +149,21 @@ public record DirectoryDocument(
                             Optional.ofNullable(i.phoneNumber())))
                 .toList(),
             users.stream()
-                .map(u -> new User(u.id(), u.tenantId(), Optional.ofNullable(u.displayName()).orElse("")))
+                .map(
+                    u ->
+                        new User(
+                            u.id(),
+                            u.tenantId(),
+                            Optional.ofNullable(u.displayName()).orElse(""),
+                            behaviour(u.behaviour(), "user " + u.id())))
                 .toList(),
             phones.stream()
-                .map(p -> new PhoneNumber(p.number(), Optional.ofNullable(p.displayName()).orElse("")))
+                .map(
+                    p ->
+                        new PhoneNumber(
+                            p.number(),
+                            Optional.ofNullable(p.displayName()).orElse(""),
+                            behaviour(p.behaviour(), "phone " + p.number())))
                 .toList(),
             meetings.stream()
                 .map(
@@ -132,8 +192,12 @@ public record DirectoryDocument(
                     new InstanceEntry(
                         i.objectId(), i.tenantId(), i.displayName(), i.appId(), i.phoneNumber().orElse(null)))
             .toList(),
-        c.users().stream().map(u -> new UserEntry(u.id(), u.tenantId(), u.displayName())).toList(),
-        c.phones().stream().map(p -> new PhoneEntry(p.number(), p.displayName())).toList(),
+        c.users().stream()
+            .map(u -> new UserEntry(u.id(), u.tenantId(), u.displayName(), BehaviourEntry.of(u.behaviour())))
+            .toList(),
+        c.phones().stream()
+            .map(p -> new PhoneEntry(p.number(), p.displayName(), BehaviourEntry.of(p.behaviour())))
+            .toList(),
         c.meetings().stream()
             .map(
                 m ->

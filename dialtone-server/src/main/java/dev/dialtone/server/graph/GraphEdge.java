@@ -9,7 +9,6 @@ import dev.dialtone.server.identity.AccessTokenVerifier;
 import dev.dialtone.server.identity.AuthenticationException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Objects;
@@ -42,14 +41,9 @@ public final class GraphEdge {
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  public void register(HttpRouting.Builder routing) {
-    routing.any("/v1.0/*", this::handle);
-    routing.any("/beta/*", this::handle);
-  }
-
   /**
-   * True for Graph paths in any case ({@code /V1.0/…}), which the exact-case routes of {@link
-   * #register} miss; the server's fallback route sends them here.
+   * True for Graph paths ({@code /v1.0/…}, {@code /beta/…}) in any case: the server's last route
+   * sends them here.
    */
   public static boolean isGraphPath(String rawPath) {
     String path = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
@@ -78,6 +72,12 @@ public final class GraphEdge {
         } else {
           throw new MethodNotAllowed(method, "GET, DELETE");
         }
+      } else if (path.action().get().equals("keepalive")) {
+        requireMethod(method, Method.POST);
+        calls.keepAlive(caller, path.callId().get());
+        res.status(200);
+        res.header(HeaderNames.CONTENT_TYPE, "text/plain");
+        res.send();
       } else {
         throw EngineException.invalidRequest(
             "'"
@@ -119,6 +119,8 @@ public final class GraphEdge {
 
   private static void sendCall(ServerResponse res, int status, Call call, String context) {
     ObjectNode body = call.resourceCopy();
+    // Dialtone's own bookkeeping travels with the call as @dialtone.* annotations; never sent.
+    body.properties().removeIf(entry -> entry.getKey().startsWith("@dialtone."));
     body.put("@odata.context", context);
     res.status(status);
     res.header(HeaderNames.CONTENT_TYPE, "application/json");

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * The document of {@code GET /{tenant}/v2.0/.well-known/openid-configuration}, with the members and
@@ -24,8 +22,6 @@ import java.util.Set;
  * the caller's check: Azure AD answers an unknown tenant with 400 and AADSTS90002.
  */
 public final class OpenIdConfiguration {
-  private static final Set<String> TENANTLESS = Set.of("common", "organizations", "consumers");
-
   private OpenIdConfiguration() {}
 
   /**
@@ -38,7 +34,7 @@ public final class OpenIdConfiguration {
   public static String json(URI base, String tenant, IssuerPolicy issuers) {
     String root = base.toString().endsWith("/") ? base.toString() : base.toString() + "/";
     String authority = root + tenant;
-    boolean tenantless = TENANTLESS.contains(tenant.toLowerCase(Locale.ROOT));
+    boolean tenantless = TokenIssuer.isTenantless(tenant);
     String host = base.getPort() == -1 ? base.getHost() : base.getHost() + ":" + base.getPort();
 
     ObjectNode doc = JsonText.object();

@@ -127,14 +127,44 @@ public final class TokenIssuer {
    * TokenResponse.Failure}.
    */
   public TokenResponse issue(TokenRequest request) {
-    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     try {
-      return grant(request, directory.get(), now);
+      return grant(request, directory.get(), clock.instant().truncatedTo(ChronoUnit.SECONDS));
     } catch (TokenRequestRejected rejected) {
-      String correlationId =
-          request.clientRequestId().filter(TokenIssuer::isGuid).orElseGet(TokenIssuer::newGuid);
-      return rejected.error().toResponse(now, newGuid(), correlationId, rejected.arguments());
+      return refusal(rejected, request.clientRequestId());
     }
+  }
+
+  /**
+   * Azure AD's refusal of a discovery request ({@code /{tenant}/v2.0/.well-known/…}) for this
+   * tenant segment, if it would refuse it: unknown tenants are refused (AADSTS90002), the
+   * tenantless {@code common}, {@code organizations} and {@code consumers} are served.
+   */
+  public Optional<TokenResponse.Failure> refuseDiscovery(String tenantSegment) {
+    if (isTenantless(tenantSegment)) {
+      return Optional.empty();
+    }
+    try {
+      resolveTenant(tenantSegment, directory.get());
+      return Optional.empty();
+    } catch (TokenRequestRejected rejected) {
+      return Optional.of(refusal(rejected, Optional.empty()));
+    }
+  }
+
+  /** Azure AD's generic refusal (AADSTS90023) of a request that cannot even be read. */
+  public TokenResponse.Failure malformed(String message) {
+    return refusal(new TokenRequestRejected(AadError.INVALID_REQUEST, message), Optional.empty());
+  }
+
+  /** True for the tenant segments that name no tenant: {@code common}, {@code organizations}, {@code consumers}. */
+  static boolean isTenantless(String tenantSegment) {
+    return TENANTLESS.contains(tenantSegment.toLowerCase(Locale.ROOT));
+  }
+
+  private TokenResponse.Failure refusal(TokenRequestRejected rejected, Optional<String> clientRequestId) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    String correlationId = clientRequestId.filter(TokenIssuer::isGuid).orElseGet(TokenIssuer::newGuid);
+    return rejected.error().toResponse(now, newGuid(), correlationId, rejected.arguments());
   }
 
   private TokenResponse grant(TokenRequest request, Directory directory, Instant now) {
@@ -172,7 +202,7 @@ public final class TokenIssuer {
   }
 
   private static Tenant resolveTenant(String segment, Directory directory) {
-    if (TENANTLESS.contains(segment.toLowerCase(Locale.ROOT))) {
+    if (isTenantless(segment)) {
       throw new TokenRequestRejected(AadError.NO_TENANT, segment);
     }
     Optional<Tenant> exact = directory.tenant(segment);

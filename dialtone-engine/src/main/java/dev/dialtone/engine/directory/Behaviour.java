@@ -1,0 +1,43 @@
+package dev.dialtone.engine.directory;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a simulated party (a user or a phone) responds when a bot calls it.
+ *
+ * @param response what it does when it rings
+ * @param after how long it rings before it answers or declines (ignored for {@code NO_ANSWER},
+ *     which rings until the call's ringing timeout)
+ * @param hangUpAfter how long after answering it hangs up, if it does
+ */
+public record Behaviour(Response response, Duration after, Optional<Duration> hangUpAfter) {
+
+  /** What a party does when it rings. */
+  public enum Response {
+    ANSWER,
+    DECLINE,
+    BUSY,
+    NO_ANSWER
+  }
+
+  /** A party answers after about a second and stays until the bot hangs up. */
+  public static final Behaviour DEFAULT =
+      new Behaviour(Response.ANSWER, Duration.ofSeconds(1), Optional.empty());
+
+  public Behaviour {
+    Objects.requireNonNull(response, "response");
+    Objects.requireNonNull(after, "after");
+    Objects.requireNonNull(hangUpAfter, "hangUpAfter");
+    if (after.isNegative()) {
+      throw new IllegalArgumentException("a party cannot act before it rings, got after=" + after);
+    }
+    hangUpAfter.ifPresent(
+        d -> {
+          if (d.isNegative()) {
+            throw new IllegalArgumentException("hang-up-after must not be negative, got " + d);
+          }
+        });
+  }
+}

@@ -1,0 +1,661 @@
+package dev.dialtone.server.notify;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dialtone.engine.call.Delivery;
+import dev.dialtone.engine.call.Notification;
+import dev.dialtone.engine.call.Outbox;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the outbox's notifications to bots: claims the due ones, POSTs each, signed, to its
+ * target, and records every attempt with what follows from it.
+ *
+ * <p>Design note.
+ *
+ * <ul>
+ *   <li><b>Threads.</b> One loop thread claims up to {@code batchSize} due notifications (never
+ *       more than {@code maxInFlight} at once in all) and hands each to a virtual thread of its
+ *       own, which makes the attempt and records it. POSTs to slow bots therefore never hold up
+ *       others.
+ *   <li><b>Order.</b> The outbox hands out only the head of each call's line, leased to this node,
+ *       and keeps the next one back until the head's attempt is recorded as delivered or given up.
+ *       So this class cannot have two notifications of one call in flight, and needs no per-call
+ *       bookkeeping of its own. The one way order could break is an attempt outliving its lease
+ *       (another node would take the head again); so an attempt is bounded by the injected delay,
+ *       the connect timeout and the request timeout, and {@link Builder#build()} insists that the
+ *       lease is longer than their sum.
+ *   <li><b>Waking.</b> The loop sleeps on a semaphore for at most {@code pollInterval} (250 ms):
+ *       {@link #wake()} (the engine calls it after each commit) and every finished attempt (which
+ *       may have freed the next notification of its call) release it at once; the interval bounds
+ *       how late it notices work that needs no wake-up here: notifications written by other nodes,
+ *       retries coming due, leases of dead nodes running out. No busy polling: when a claim comes
+ *       back short, the loop sleeps.
+ *   <li><b>Connecting.</b> The target passes the {@link DeliveryPolicy} before its host is
+ *       resolved, the host is resolved once, every address passes the policy, and the POST goes to
+ *       one of exactly those addresses, with the URI's host in {@code Host}, SNI and certificate
+ *       checks (see {@code PinnedHttpClient}). A denied target is given up at once: retrying cannot
+ *       change the verdict, except a DNS answer, which a retry must not be allowed to fish for.
+ *   <li><b>Time.</b> Claims, attempt times and retry times come from the injected clock, so tests
+ *       step a fake clock and call {@link #deliverDueOnce()}; only latency and socket timeouts use
+ *       {@link System#nanoTime()}.
+ *   <li><b>Failure.</b> An attempt that cannot be recorded (the store is down) is logged and left:
+ *       its lease runs out and it is claimed again, so the bot may get it twice, with the same id.
+ *       The same goes for attempts cut short by {@link #close()}.
+ * </ul>
+ */
+public final class NotificationDispatcher implements AutoCloseable {
+  /**
+   * The {@code User-Agent} of every POST: Dialtone's, and the calling service's it stands in for.
+   */
+  public static final String USER_AGENT =
+      "Dialtone/0.1 (Microsoft-Skype/3.0,(Calling/1.0) compatible)";
+
+  private static final Logger log = LoggerFactory.getLogger(NotificationDispatcher.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern HEADER_SAFE = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+
+  private enum State {
+    NEW,
+    RUNNING,
+    CLOSED
+  }
+
+  private final Outbox outbox;
+  private final CallbackTokens tokens;
+  private final String nodeId;
+  private final Clock clock;
+  private final DeliveryPolicy policy;
+  private final RetrySchedule schedule;
+  private final FaultInjection faults;
+  private final Resolver resolver;
+  private final Duration lease;
+  private final int batchSize;
+  private final int maxInFlight;
+  private final Duration pollInterval;
+  private final Duration connectTimeout;
+  private final Duration closeTimeout;
+  private final PinnedHttpClient http;
+  private final ExecutorService workers =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dialtone-notify-", 0).factory());
+  private final Semaphore signal = new Semaphore(0);
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Object lifecycle = new Object();
+  private volatile State state = State.NEW;
+  private Thread loop;
+  private volatile boolean claimFailing;
+
+  private NotificationDispatcher(Builder builder) {
+    this.outbox = builder.outbox;
+    this.tokens = builder.tokens;
+    this.nodeId = builder.nodeId;
+    this.clock = builder.clock;
+    this.policy = builder.policy;
+    this.schedule = builder.schedule;
+    this.faults = builder.faults;
+    this.resolver = builder.resolver;
+    this.lease = builder.lease;
+    this.batchSize = builder.batchSize;
+    this.maxInFlight = builder.maxInFlight;
+    this.pollInterval = builder.pollInterval;
+    this.connectTimeout = builder.connectTimeout;
+    this.closeTimeout = builder.closeTimeout;
+    this.http = new PinnedHttpClient(builder.sslContext(), connectTimeout, builder.requestTimeout);
+  }
+
+  /**
+   * A builder with the defaults: a random node id, the UTC system clock, {@link
+   * DeliveryPolicy#standard()}, {@link RetrySchedule#standard()}, no faults, lease 30 s, batches of
+   * 64, at most 1024 POSTs in flight, poll interval 250 ms, connect timeout 5 s, request timeout 10
+   * s, close timeout 15 s, the JVM's default TLS trust.
+   */
+  public static Builder builder(Outbox outbox, CallbackTokens tokens) {
+    return new Builder(outbox, tokens);
+  }
+
+  /**
+   * Starts the loop on a virtual thread.
+   *
+   * @throws IllegalStateException if it was started or closed before
+   */
+  public void start() {
+    synchronized (lifecycle) {
+      if (state != State.NEW) {
+        throw new IllegalStateException(
+            "the dispatcher is " + state + "; start it once, before closing");
+      }
+      state = State.RUNNING;
+      loop = Thread.ofVirtual().name("dialtone-notify-loop").start(this::run);
+    }
+  }
+
+  /**
+   * Tells the loop there may be new work, so it claims at once instead of at the end of its poll
+   * interval. Cheap, never blocks; any thread may call it, as often as it likes.
+   */
+  public void wake() {
+    // Extra permits from racing callers only cost one extra, empty claim.
+    if (signal.availablePermits() == 0) {
+      signal.release();
+    }
+  }
+
+  /**
+   * Claims the notifications due now (at most one batch), attempts each, concurrently, and returns
+   * when all of them are recorded. For tests and tools that step a fake clock; it works whether or
+   * not the loop runs.
+   *
+   * @return how many notifications were attempted
+   * @throws IllegalStateException if the dispatcher is closed
+   */
+  public int deliverDueOnce() {
+    if (state == State.CLOSED) {
+      throw new IllegalStateException("the dispatcher is closed");
+    }
+    List<Future<?>> attempts = claimAndSubmit(batchSize);
+    for (Future<?> attempt : attempts) {
+      try {
+        attempt.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException e) {
+        // attempt() catches everything it can recover from; this is a bug, and logged there.
+      }
+    }
+    return attempts.size();
+  }
+
+  /**
+   * Stops claiming, lets attempts in flight finish for up to the close timeout, then interrupts the
+   * rest (their leases run out and they are tried again, here or on another node). Idempotent.
+   */
+  @Override
+  public void close() {
+    Thread running;
+    synchronized (lifecycle) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      state = State.CLOSED;
+      running = loop;
+    }
+    wake();
+    try {
+      if (running != null) {
+        running.join(closeTimeout);
+      }
+      workers.shutdown();
+      if (!workers.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn(
+            "{} notification attempts still running {} after close; interrupting them, their"
+                + " leases will run out and they will be tried again",
+            inFlight.get(),
+            closeTimeout);
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      workers.shutdownNow();
+      Thread.currentThread().interrupt();
+    } finally {
+      http.close();
+    }
+  }
+
+  private void run() {
+    while (state == State.RUNNING) {
+      http.evictIdle();
+      int room = Math.min(batchSize, maxInFlight - inFlight.get());
+      int claimed = room > 0 ? claimAndSubmit(room).size() : 0;
+      if (room == 0 || claimed < room) {
+        if (!await()) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Waits for a wake-up or the poll interval; false if interrupted. */
+  private boolean await() {
+    try {
+      signal.tryAcquire(pollInterval.toNanos(), TimeUnit.NANOSECONDS);
+      signal.drainPermits();
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private List<Future<?>> claimAndSubmit(int limit) {
+    List<Notification> due;
+    try {
+      due = outbox.claimNotifications(nodeId, clock.instant(), lease, limit);
+      if (claimFailing) {
+        claimFailing = false;
+        log.info("claiming notifications works again");
+      }
+    } catch (RuntimeException e) {
+      // Logged once per outage, not once per poll.
+      if (!claimFailing) {
+        claimFailing = true;
+        log.warn(
+            "cannot claim notifications; trying again every {}: {}", pollInterval, e.toString(), e);
+      }
+      return List.of();
+    }
+    List<Future<?>> submitted = new ArrayList<>(due.size());
+    for (Notification notification : due) {
+      inFlight.incrementAndGet();
+      try {
+        submitted.add(workers.submit(() -> attempt(notification)));
+      } catch (RejectedExecutionException e) {
+        // Closing: the lease runs out and the notification is claimed again later.
+        inFlight.decrementAndGet();
+      }
+    }
+    return submitted;
+  }
+
+  private void attempt(Notification notification) {
+    try {
+      int number = attemptNumber(notification);
+      FaultInjection.Plan plan = faults.plan(notification);
+      if (!plan.delay().isZero()) {
+        Thread.sleep(plan.delay());
+      }
+      Instant at = clock.instant();
+      long started = System.nanoTime();
+      Result result =
+          switch (plan.action()) {
+            case FAIL_503 ->
+                Result.answered(
+                    503,
+                    "503 injected by fault injection, not sent ("
+                        + plan.failuresLeft()
+                        + " more to fail)");
+            case DROP -> Result.retry("dropped by fault injection");
+            case SEND -> post(notification);
+            case DUPLICATE -> duplicate(notification);
+          };
+      Duration latency = Duration.ofNanos(System.nanoTime() - started);
+      if (Thread.currentThread().isInterrupted()) {
+        return; // Cut short by close(): the lease runs out and it is tried again.
+      }
+      Delivery.Outcome outcome =
+          switch (result.kind()) {
+            case DELIVERED -> new Delivery.Outcome.Delivered();
+            case RETRY -> schedule.afterFailure(notification.createdAt(), number, clock.instant());
+            case GIVE_UP -> new Delivery.Outcome.GaveUp();
+          };
+      outbox.recordAttempt(
+          new Delivery.Attempt(
+              notification.id(), number, at, result.status(), latency, result.error()),
+          outcome);
+      if (outcome instanceof Delivery.Outcome.GaveUp) {
+        log.info(
+            "gave up notification {} of call {} to {} after attempt {}: {}",
+            notification.id(),
+            notification.callId(),
+            notification.target(),
+            number,
+            result.error().orElse("no error"));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.warn(
+          "attempt at notification {} of call {} failed before it was recorded (is the store"
+              + " down?); its lease will run out and it will be tried again: {}",
+          notification.id(),
+          notification.callId(),
+          e.toString(),
+          e);
+    } finally {
+      inFlight.decrementAndGet();
+      wake(); // The next notification of this call may be due now.
+    }
+  }
+
+  /**
+   * The number of this attempt. The outbox hands out notifications without their history, so it is
+   * read back; cheap next to the POST, and right across nodes and restarts.
+   */
+  private int attemptNumber(Notification notification) {
+    int last = 0;
+    for (Delivery.Record record : outbox.deliveries(notification.callId())) {
+      if (record.notification().id().equals(notification.id())) {
+        for (Delivery.Attempt attempt : record.attempts()) {
+          last = Math.max(last, attempt.number());
+        }
+      }
+    }
+    return last + 1;
+  }
+
+  private Result duplicate(Notification notification) throws InterruptedException {
+    Result first = post(notification);
+    if (first.kind() != Kind.DELIVERED) {
+      return first;
+    }
+    Result second = post(notification);
+    String how =
+        second.status().map(status -> "answered " + status).orElse(second.error().orElse("failed"));
+    return new Result(
+        first.status(),
+        Optional.of("duplicated by fault injection; the second POST " + how),
+        Kind.DELIVERED);
+  }
+
+  private Result post(Notification notification) throws InterruptedException {
+    URI target = notification.target();
+    DeliveryPolicy.Verdict verdict = policy.checkTarget(target);
+    if (verdict instanceof DeliveryPolicy.Verdict.Denied denied) {
+      return Result.giveUp(denied.message());
+    }
+    List<InetAddress> addresses;
+    try {
+      addresses = resolve(target.getHost());
+    } catch (UnknownHostException e) {
+      return Result.retry("cannot resolve " + target.getHost() + ": " + e.getMessage());
+    } catch (TimeoutException e) {
+      return Result.retry(
+          "could not resolve " + target.getHost() + " within " + connectTimeout.toMillis() + " ms");
+    }
+    verdict = policy.checkAddresses(target, addresses);
+    if (verdict instanceof DeliveryPolicy.Verdict.Denied denied) {
+      return Result.giveUp(denied.message());
+    }
+    byte[] body;
+    try {
+      body = JSON.writeValueAsBytes(notification.body());
+    } catch (JsonProcessingException e) {
+      return Result.giveUp("cannot serialise the body: " + e.getMessage());
+    }
+    Map<String, String> headers = headers(notification);
+    try {
+      int status = http.post(target, addresses, headers, body).status();
+      return status >= 200 && status < 300
+          ? new Result(Optional.of(status), Optional.empty(), Kind.DELIVERED)
+          : Result.answered(status, "the bot answered " + status);
+    } catch (HttpTimeoutException e) {
+      return Result.retry("timed out: " + e.getMessage());
+    } catch (IOException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException("closing");
+      }
+      return Result.retry(e.getMessage() == null ? e.toString() : e.getMessage());
+    } catch (IllegalArgumentException e) {
+      return Result.giveUp("cannot build the request: " + e.getMessage());
+    }
+  }
+
+  private Map<String, String> headers(Notification notification) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/json");
+    headers.put("Accept", "application/json");
+    headers.put(
+        "Authorization",
+        "Bearer " + tokens.tokenFor(notification.applicationId(), notification.tenantId()));
+    headers.put("User-Agent", USER_AGENT);
+    headers.put("X-Microsoft-Skype-Chain-ID", chainId(notification));
+    headers.put("X-Microsoft-Skype-Message-ID", notification.id());
+    headers.put("client-request-id", notification.id());
+    return headers;
+  }
+
+  /**
+   * The call's {@code callChainId} if the body carries one that is safe in a header; else its id.
+   */
+  static String chainId(Notification notification) {
+    for (JsonNode value : notification.body().path("value")) {
+      JsonNode chain = value.path("resourceData").path("callChainId");
+      if (chain.isTextual() && HEADER_SAFE.matcher(chain.asText()).matches()) {
+        return chain.asText();
+      }
+    }
+    return notification.callId();
+  }
+
+  private List<InetAddress> resolve(String host)
+      throws UnknownHostException, TimeoutException, InterruptedException {
+    Optional<byte[]> literal = AddressBlock.literal(host);
+    if (literal.isPresent()) {
+      return List.of(InetAddress.getByAddress(literal.get()));
+    }
+    // The JVM's lookup has no timeout of its own; a virtual thread makes waiting on one bounded.
+    FutureTask<List<InetAddress>> lookup = new FutureTask<>(() -> resolver.resolve(host));
+    Thread.ofVirtual().name("dialtone-notify-dns").start(lookup);
+    try {
+      List<InetAddress> addresses = lookup.get(connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      if (addresses.isEmpty()) {
+        throw new UnknownHostException(host + " resolved to no address");
+      }
+      return addresses;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownHostException unknown) {
+        throw unknown;
+      }
+      UnknownHostException failed = new UnknownHostException(e.getCause().toString());
+      failed.initCause(e.getCause());
+      throw failed;
+    } finally {
+      lookup.cancel(true);
+    }
+  }
+
+  private enum Kind {
+    DELIVERED,
+    RETRY,
+    GIVE_UP
+  }
+
+  private record Result(Optional<Integer> status, Optional<String> error, Kind kind) {
+    static Result answered(int status, String error) {
+      return new Result(Optional.of(status), Optional.of(error), Kind.RETRY);
+    }
+
+    static Result retry(String error) {
+      return new Result(Optional.empty(), Optional.of(error), Kind.RETRY);
+    }
+
+    static Result giveUp(String error) {
+      return new Result(Optional.empty(), Optional.of(error), Kind.GIVE_UP);
+    }
+  }
+
+  /**
+   * Settings of a {@link NotificationDispatcher}. Each has a default (see {@link
+   * NotificationDispatcher#builder}); {@link #build()} checks them together.
+   */
+  public static final class Builder {
+    private final Outbox outbox;
+    private final CallbackTokens tokens;
+    private String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
+    private Clock clock = Clock.systemUTC();
+    private DeliveryPolicy policy = DeliveryPolicy.standard();
+    private RetrySchedule schedule = RetrySchedule.standard();
+    private FaultInjection faults = new FaultInjection();
+    private Resolver resolver = Resolver.SYSTEM;
+    private Duration lease = Duration.ofSeconds(30);
+    private int batchSize = 64;
+    private int maxInFlight = 1024;
+    private Duration pollInterval = Duration.ofMillis(250);
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private Duration closeTimeout = Duration.ofSeconds(15);
+    private SSLContext sslContext;
+
+    private Builder(Outbox outbox, CallbackTokens tokens) {
+      this.outbox = Objects.requireNonNull(outbox, "outbox");
+      this.tokens = Objects.requireNonNull(tokens, "tokens");
+    }
+
+    /** Who holds the leases this dispatcher takes; unique per running node. */
+    public Builder nodeId(String value) {
+      this.nodeId = Objects.requireNonNull(value, "nodeId");
+      return this;
+    }
+
+    /** The clock every time decision reads: claims, attempt times, retry times. */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    public Builder policy(DeliveryPolicy value) {
+      this.policy = Objects.requireNonNull(value, "policy");
+      return this;
+    }
+
+    public Builder schedule(RetrySchedule value) {
+      this.schedule = Objects.requireNonNull(value, "schedule");
+      return this;
+    }
+
+    /** The fault settings to obey; keep a reference to change them while the dispatcher runs. */
+    public Builder faults(FaultInjection value) {
+      this.faults = Objects.requireNonNull(value, "faults");
+      return this;
+    }
+
+    /** How long a claimed notification is this node's alone; longer than an attempt can take. */
+    public Builder lease(Duration value) {
+      this.lease = Objects.requireNonNull(value, "lease");
+      return this;
+    }
+
+    /** The most notifications claimed at once. */
+    public Builder batchSize(int value) {
+      this.batchSize = value;
+      return this;
+    }
+
+    /** The most attempts running at once. */
+    public Builder maxInFlight(int value) {
+      this.maxInFlight = value;
+      return this;
+    }
+
+    /** The longest the loop sleeps without a {@link NotificationDispatcher#wake()}. */
+    public Builder pollInterval(Duration value) {
+      this.pollInterval = Objects.requireNonNull(value, "pollInterval");
+      return this;
+    }
+
+    /** Bounds the DNS lookup, and then the TCP connect over all addresses tried. */
+    public Builder connectTimeout(Duration value) {
+      this.connectTimeout = Objects.requireNonNull(value, "connectTimeout");
+      return this;
+    }
+
+    /** Bounds everything after the connect: TLS handshake, sending, the bot's answer. */
+    public Builder requestTimeout(Duration value) {
+      this.requestTimeout = Objects.requireNonNull(value, "requestTimeout");
+      return this;
+    }
+
+    /** How long {@link NotificationDispatcher#close()} waits for attempts in flight. */
+    public Builder closeTimeout(Duration value) {
+      this.closeTimeout = Objects.requireNonNull(value, "closeTimeout");
+      return this;
+    }
+
+    /** The TLS trust for {@code https} targets (e.g. a private CA's); default the JVM's. */
+    public Builder sslContext(SSLContext value) {
+      this.sslContext = Objects.requireNonNull(value, "sslContext");
+      return this;
+    }
+
+    Builder resolver(Resolver value) {
+      this.resolver = Objects.requireNonNull(value, "resolver");
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if a setting is out of range, or the lease is not longer
+     *     than the longest attempt ({@link FaultInjection#MAX_DELAY} + connect + request timeout)
+     */
+    public NotificationDispatcher build() {
+      positive("lease", lease);
+      positive("pollInterval", pollInterval);
+      positive("connectTimeout", connectTimeout);
+      positive("requestTimeout", requestTimeout);
+      if (closeTimeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "closeTimeout must not be negative, got " + closeTimeout);
+      }
+      if (batchSize < 1 || maxInFlight < 1) {
+        throw new IllegalArgumentException(
+            "batchSize and maxInFlight must be at least 1, got "
+                + batchSize
+                + " and "
+                + maxInFlight);
+      }
+      if (nodeId.isBlank()) {
+        throw new IllegalArgumentException("nodeId must not be blank");
+      }
+      Duration longestAttempt = FaultInjection.MAX_DELAY.plus(connectTimeout).plus(requestTimeout);
+      if (lease.compareTo(longestAttempt) <= 0) {
+        throw new IllegalArgumentException(
+            "the lease ("
+                + lease
+                + ") must be longer than the longest attempt ("
+                + longestAttempt
+                + " = injected delay up to "
+                + FaultInjection.MAX_DELAY
+                + " + connect timeout + request timeout), or another node could deliver a"
+                + " notification while it is still in flight here; raise the lease or lower the"
+                + " timeouts");
+      }
+      return new NotificationDispatcher(this);
+    }
+
+    private SSLContext sslContext() {
+      if (sslContext != null) {
+        return sslContext;
+      }
+      try {
+        return SSLContext.getDefault();
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("this JVM has no default TLS context: " + e, e);
+      }
+    }
+
+    private static void positive(String name, Duration value) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, got " + value);
+      }
+    }
+  }
+}

@@ -3,6 +3,13 @@ package dev.dialtone.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dialtone.engine.call.CallPolicy;
 import dev.dialtone.engine.call.CallService;
+import dev.dialtone.engine.call.Simulator;
+import dev.dialtone.engine.call.TimerWorker;
+import dev.dialtone.server.notify.CallbackTokens;
+import dev.dialtone.server.notify.DeliveryPolicy;
+import dev.dialtone.server.notify.FaultInjection;
+import dev.dialtone.server.notify.NotificationDispatcher;
+import java.time.Duration;
 import dev.dialtone.engine.directory.Directory;
 import dev.dialtone.engine.graph.GraphSchema;
 import dev.dialtone.server.admin.AdminApi;
@@ -41,12 +48,22 @@ public final class DialtoneServer implements AutoCloseable {
   private final JdbcStore store;
   private final DirectoryRegistry directory;
   private final WebServer webServer;
+  private final NotificationDispatcher dispatcher;
+  private final TimerLoop timers;
 
-  private DialtoneServer(ServerConfig config, JdbcStore store, DirectoryRegistry directory, WebServer webServer) {
+  private DialtoneServer(
+      ServerConfig config,
+      JdbcStore store,
+      DirectoryRegistry directory,
+      WebServer webServer,
+      NotificationDispatcher dispatcher,
+      TimerLoop timers) {
     this.config = config;
     this.store = store;
     this.directory = directory;
     this.webServer = webServer;
+    this.dispatcher = dispatcher;
+    this.timers = timers;
   }
 
   /**
@@ -64,6 +81,25 @@ public final class DialtoneServer implements AutoCloseable {
     try {
       GraphErrors errors = new GraphErrors(clock);
       PublicUrls urls = new PublicUrls(config.publicUrl(), config.host());
+      FaultInjection faults = new FaultInjection();
+      NotificationDispatcher dispatcher =
+          NotificationDispatcher.builder(
+                  store,
+                  CallbackTokens.create(
+                      keys, clock, config.callbackIssuer(), Duration.ofMinutes(10), Duration.ofMinutes(1)))
+              .nodeId(config.nodeId())
+              .clock(clock)
+              .policy(
+                  DeliveryPolicy.builder()
+                      .allowLoopback(config.demo())
+                      .allow(config.callbackAllow())
+                      .deny(config.callbackDeny())
+                      .build())
+              .faults(faults)
+              .build();
+      Runnable wake = dispatcher::wake;
+      TimerLoop timers =
+          new TimerLoop(new TimerWorker(store, clock, config.nodeId(), wake), Duration.ofMillis(50));
       CallService calls =
           new CallService(
               store,
@@ -78,8 +114,9 @@ public final class DialtoneServer implements AutoCloseable {
       Components components =
           new Components(
               new GraphEdge(calls, verifier, errors, urls, config.maxRequestBytes()),
-              new IdentityRoutes(issuer, keys, issuers, urls),
-              new AdminApi(directory, store, errors, config.adminKey()),
+              new IdentityRoutes(issuer, keys, issuers, urls, config.callbackIssuer()),
+              new AdminApi(
+                  directory, store, new Simulator(store, clock, wake), faults, errors, config.adminKey()),
               store,
               errors);
       WebServer webServer =
@@ -91,7 +128,9 @@ public final class DialtoneServer implements AutoCloseable {
               .routing(routing -> routing(routing, components))
               .build()
               .start();
-      return new DialtoneServer(config, store, directory, webServer);
+      dispatcher.start();
+      timers.start();
+      return new DialtoneServer(config, store, directory, webServer, dispatcher, timers);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -192,9 +231,12 @@ public final class DialtoneServer implements AutoCloseable {
     return store;
   }
 
+  /** Stops taking requests, stops the timers and the dispatcher (in-flight attempts finish), closes the store. */
   @Override
   public void close() {
     webServer.stop();
+    timers.close();
+    dispatcher.close();
     store.close();
   }
 }

@@ -33,18 +33,37 @@ final class IdentityRoutes {
   private final SigningKeys keys;
   private final IssuerPolicy issuers;
   private final PublicUrls urls;
+  private final String callbackIssuer;
 
-  IdentityRoutes(TokenIssuer issuer, SigningKeys keys, IssuerPolicy issuers, PublicUrls urls) {
+  IdentityRoutes(
+      TokenIssuer issuer, SigningKeys keys, IssuerPolicy issuers, PublicUrls urls, String callbackIssuer) {
     this.issuer = issuer;
     this.keys = keys;
     this.issuers = issuers;
     this.urls = urls;
+    this.callbackIssuer = callbackIssuer;
   }
 
   void register(HttpRouting.Builder routing) {
     routing.post("/{tenant}/oauth2/v2.0/token", this::token);
     routing.get("/{tenant}/v2.0/.well-known/openid-configuration", this::openIdConfiguration);
     routing.get("/{tenant}/discovery/v2.0/keys", this::keys);
+    routing.get("/v1/.well-known/OpenIdConfiguration", this::callbackOpenIdConfiguration);
+  }
+
+  /**
+   * The OpenID configuration bots validate notification tokens against, at the path of the real
+   * one ({@code https://api.aps.skype.com/v1/.well-known/OpenIdConfiguration}): its issuer and the
+   * JWKS holding the key that signs them.
+   */
+  private void callbackOpenIdConfiguration(ServerRequest req, ServerResponse res) {
+    var document = dev.dialtone.server.graph.Json.MAPPER.createObjectNode();
+    document.put("issuer", callbackIssuer);
+    document.put("jwks_uri", urls.base(req) + "/common/discovery/v2.0/keys");
+    document.putArray("id_token_signing_alg_values_supported").add("RS256");
+    document.putArray("token_endpoint_auth_methods_supported").add("private_key_jwt");
+    res.header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+    res.send(dev.dialtone.server.graph.Json.bytes(document));
   }
 
   private void token(ServerRequest req, ServerResponse res) {

@@ -72,6 +72,18 @@ public final class Main implements Callable<Integer> {
       description = "Run the server's clock this many times faster than real time, e.g. 60 makes the 45-minute keepAlive expiry take 45 s (env DIALTONE_TIME_SCALE; default ${DEFAULT-VALUE}).")
   double timeScale;
 
+  @Option(names = "--callback-issuer", defaultValue = "${env:DIALTONE_CALLBACK_ISSUER:-" + ServerConfig.DEFAULT_CALLBACK_ISSUER + "}",
+      description = "The iss of the tokens that sign notifications (env DIALTONE_CALLBACK_ISSUER; default ${DEFAULT-VALUE}).")
+  String callbackIssuer;
+
+  @Option(names = "--callback-allow", split = ",", defaultValue = "${env:DIALTONE_CALLBACK_ALLOW}",
+      description = "If set, the only hosts or CIDR blocks notifications may go to (env DIALTONE_CALLBACK_ALLOW, comma-separated).")
+  java.util.List<String> callbackAllow = new java.util.ArrayList<>();
+
+  @Option(names = "--callback-deny", split = ",", defaultValue = "${env:DIALTONE_CALLBACK_DENY}",
+      description = "Hosts or CIDR blocks notifications never go to (env DIALTONE_CALLBACK_DENY, comma-separated).")
+  java.util.List<String> callbackDeny = new java.util.ArrayList<>();
+
   @Option(names = "--node-id", defaultValue = "${env:DIALTONE_NODE_ID}",
       description = "This node's name in work leases; default host name and process id (env DIALTONE_NODE_ID).")
   String nodeId;
@@ -114,7 +126,10 @@ public final class Main implements Callable<Integer> {
             maxRequestBytes,
             Duration.ofSeconds(tokenLifetimeSeconds),
             timeScale == 1 ? java.time.Clock.systemUTC() : new ScaledClock(timeScale),
-            nodeId == null ? ServerConfig.defaultNodeId() : nodeId);
+            nodeId == null ? ServerConfig.defaultNodeId() : nodeId,
+            callbackIssuer,
+            callbackAllow == null ? java.util.List.of() : callbackAllow,
+            callbackDeny == null ? java.util.List.of() : callbackDeny);
     DialtoneServer server = DialtoneServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

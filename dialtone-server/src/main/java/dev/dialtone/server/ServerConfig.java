@@ -26,6 +26,9 @@ import java.util.Optional;
  * @param clock the one clock of the server: timers, tokens, notifications (a scaled or fake clock
  *     in demos and tests)
  * @param nodeId this node's name in timer and notification leases
+ * @param callbackIssuer the {@code iss} of the tokens that sign notifications
+ * @param callbackAllow if not empty, the only hosts and CIDR blocks notifications may go to
+ * @param callbackDeny hosts and CIDR blocks notifications never go to (deny wins over allow)
  */
 public record ServerConfig(
     String host,
@@ -42,7 +45,13 @@ public record ServerConfig(
     int maxRequestBytes,
     Duration tokenLifetime,
     java.time.Clock clock,
-    String nodeId) {
+    String nodeId,
+    String callbackIssuer,
+    java.util.List<String> callbackAllow,
+    java.util.List<String> callbackDeny) {
+
+  /** The issuer real notifications carry. */
+  public static final String DEFAULT_CALLBACK_ISSUER = "https://api.botframework.com";
 
   /** The demo profile's well-known admin key. */
   public static final String DEMO_ADMIN_KEY = "dialtone-demo-admin-key";
@@ -68,6 +77,9 @@ public record ServerConfig(
       throw new IllegalArgumentException("max-request-bytes must be at least 1024, got " + maxRequestBytes);
     }
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(callbackIssuer, "callbackIssuer");
+    callbackAllow = java.util.List.copyOf(callbackAllow);
+    callbackDeny = java.util.List.copyOf(callbackDeny);
     if (nodeId == null || nodeId.isBlank()) {
       throw new IllegalArgumentException("node-id must not be blank");
     }
@@ -93,7 +105,10 @@ public record ServerConfig(
         256 * 1024,
         Duration.ofSeconds(3599),
         java.time.Clock.systemUTC(),
-        defaultNodeId());
+        defaultNodeId(),
+        DEFAULT_CALLBACK_ISSUER,
+        java.util.List.of(),
+        java.util.List.of());
   }
 
   /** The host name and process id: unique among nodes sharing a database. */
@@ -109,26 +124,26 @@ public record ServerConfig(
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, dataDir, inMemory, storeUrl, storeUser, storePassword,
-        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId);
+        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny);
   }
 
   public ServerConfig withInMemory(boolean newInMemory) {
     return new ServerConfig(host, port, dataDir, newInMemory, storeUrl, storeUser, storePassword,
-        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId);
+        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny);
   }
 
   public ServerConfig withStore(String url, String user, String password) {
     return new ServerConfig(host, port, dataDir, inMemory, Optional.of(url), Optional.ofNullable(user),
-        Optional.ofNullable(password), directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId);
+        Optional.ofNullable(password), directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny);
   }
 
   public ServerConfig withClock(java.time.Clock newClock) {
     return new ServerConfig(host, port, dataDir, inMemory, storeUrl, storeUser, storePassword,
-        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, newClock, nodeId);
+        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, newClock, nodeId, callbackIssuer, callbackAllow, callbackDeny);
   }
 
   public ServerConfig withMaxRequestBytes(int bytes) {
     return new ServerConfig(host, port, dataDir, inMemory, storeUrl, storeUser, storePassword,
-        directoryFile, demo, adminKey, publicUrl, bytes, tokenLifetime, clock, nodeId);
+        directoryFile, demo, adminKey, publicUrl, bytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny);
   }
 }

@@ -42,7 +42,11 @@ class CallLifecycleTest {
   }
 
   static String p2p(String userId) {
-    return "{\"callbackUri\":\"" + bot.url() + "\",\"targets\":[{\"identity\":{\"user\":{\"id\":\"" + userId
+    return p2pTo(bot.url(), userId);
+  }
+
+  static String p2pTo(String callbackUri, String userId) {
+    return "{\"callbackUri\":\"" + callbackUri + "\",\"targets\":[{\"identity\":{\"user\":{\"id\":\"" + userId
         + "\"}}}],\"requestedModalities\":[\"audio\"],"
         + "\"mediaConfig\":{\"@odata.type\":\"#microsoft.graph.serviceHostedMediaConfig\"}}";
   }

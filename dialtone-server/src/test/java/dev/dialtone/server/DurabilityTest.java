@@ -68,4 +68,34 @@ class DurabilityTest {
       assertThat(missing).as("acknowledged calls lost by kill -9").isEmpty();
     }
   }
+
+  @Test
+  void pendingNotifications_andRingingCalls_surviveKill9_andArriveInOrder() throws Exception {
+    int calls = 20;
+    List<String> ids = new java.util.ArrayList<>();
+    try (CallbackReceiver bot = new CallbackReceiver()) {
+      bot.failNext(Integer.MAX_VALUE); // the bot is down: everything stays pending
+      ServerProcess first = ServerProcess.start(dataDir);
+      TestClient client = new TestClient(first.baseUrl());
+      String token = client.token(Demo.CALLING_BOT, Demo.CONTOSO);
+      for (int i = 0; i < calls; i++) {
+        TestClient.Response response =
+            client.postJson("/v1.0/communications/calls", token, CallLifecycleTest.p2pTo(bot.url(), Demo.JOHN));
+        assertThat(response.status()).isEqualTo(201);
+        ids.add(response.json().path("id").asText());
+      }
+      first.kill();
+      bot.failNext(0); // the bot is back
+
+      try (ServerProcess second = ServerProcess.start(dataDir)) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+            .until(() -> ids.stream().allMatch(id -> bot.about(id).size() >= 2));
+        for (String id : ids) {
+          List<String> states = bot.about(id).stream()
+              .map(n -> n.path("resourceData").path("state").asText()).toList();
+          assertThat(states).as("notifications of call " + id).containsExactly("establishing", "established");
+        }
+      }
+    }
+  }
 }

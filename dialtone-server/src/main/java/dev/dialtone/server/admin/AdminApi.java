@@ -14,6 +14,7 @@ import dev.dialtone.server.graph.GraphErrors;
 import dev.dialtone.server.graph.Json;
 import dev.dialtone.server.graph.RequestIds;
 import dev.dialtone.server.graph.RequestLog;
+import dev.dialtone.server.notify.FaultInjection;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
@@ -62,6 +63,7 @@ public final class AdminApi {
   private final GraphErrors errors;
   private final Optional<byte[]> adminKey;
   private final Simulator simulator;
+  private final FaultInjection faults;
 
   /**
    * @param adminKey the credential; empty disables the admin API (every request gets 403)
@@ -70,11 +72,13 @@ public final class AdminApi {
       DirectoryRegistry directory,
       CallStore store,
       Simulator simulator,
+      FaultInjection faults,
       GraphErrors errors,
       Optional<String> adminKey) {
     this.directory = directory;
     this.store = store;
     this.simulator = simulator;
+    this.faults = faults;
     this.errors = errors;
     this.adminKey = adminKey.map(key -> key.getBytes(StandardCharsets.UTF_8));
   }
@@ -87,6 +91,12 @@ public final class AdminApi {
     routing.get("/dialtone/calls/{id}", guarded(this::getCall));
     routing.get("/dialtone/calls/{id}/notifications", guarded(this::getNotifications));
     routing.post("/dialtone/calls/{id}/parties/{party}/{action}", guarded(this::partyAction));
+    routing.put("/dialtone/faults/applications/{id}", guarded(this::putFaults));
+    routing.put("/dialtone/faults/calls/{id}", guarded(this::putFaults));
+    routing.delete("/dialtone/faults", guarded((req, res) -> {
+      faults.clear();
+      res.status(204).send();
+    }));
   }
 
   private Handler guarded(Handler handler) {
@@ -172,6 +182,27 @@ public final class AdminApi {
     body.put("version", call.version());
     body.set("resource", call.resourceCopy());
     sendJson(res, 200, body);
+  }
+
+  /** The faults of one app or call: {@code {"delay-ms", "drop", "duplicate", "fail-next"}}. */
+  record FaultsEntry(
+      @com.fasterxml.jackson.annotation.JsonProperty("delay-ms") long delayMs,
+      boolean drop,
+      boolean duplicate,
+      @com.fasterxml.jackson.annotation.JsonProperty("fail-next") int failNext) {}
+
+  private void putFaults(ServerRequest req, ServerResponse res) {
+    String id = req.path().pathParameters().get("id");
+    FaultsEntry entry = read(req, FaultsEntry.class);
+    FaultInjection.Faults set =
+        new FaultInjection.Faults(
+            java.time.Duration.ofMillis(entry.delayMs()), entry.drop(), entry.duplicate(), entry.failNext());
+    if (req.path().rawPath().contains("/faults/calls/")) {
+      faults.setForCall(id, set);
+    } else {
+      faults.setForApplication(id, set);
+    }
+    sendJson(res, 200, MAPPER.valueToTree(entry));
   }
 
   private void partyAction(ServerRequest req, ServerResponse res) {

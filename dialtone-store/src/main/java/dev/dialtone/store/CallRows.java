@@ -1,9 +1,5 @@
 package dev.dialtone.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dialtone.engine.call.Call;
 import dev.dialtone.engine.call.CallState;
 import java.sql.PreparedStatement;
@@ -17,8 +13,6 @@ import java.time.Instant;
  * comes back truncated to the millisecond.
  */
 final class CallRows {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private static final String COLUMNS =
       "id, tenant_id, app_id, state, created_at, updated_at, version, resource";
 
@@ -47,12 +41,7 @@ final class CallRows {
    * @throws IllegalArgumentException if Jackson cannot write it (a node that is not plain JSON)
    */
   static String json(Call call) {
-    try {
-      return JSON.writeValueAsString(call.resource());
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "call " + call.id() + ": the resource cannot be written as JSON: " + e.getMessage(), e);
-    }
+    return Json.write(call.resource(), "call " + call.id(), "resource");
   }
 
   /** Binds the parameters of {@link #INSERT}. */
@@ -104,24 +93,6 @@ final class CallRows {
         Instant.ofEpochMilli(row.getLong(5)),
         Instant.ofEpochMilli(row.getLong(6)),
         row.getLong(7),
-        parseResource(id, row.getString(8)));
-  }
-
-  private static ObjectNode parseResource(String id, String json) {
-    JsonNode node;
-    try {
-      node = JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(
-          "call " + id + " is stored with a resource that is not valid JSON: " + e.getMessage(), e);
-    }
-    if (node instanceof ObjectNode object) {
-      return object;
-    }
-    throw new IllegalStateException(
-        "call "
-            + id
-            + " is stored with a resource that is not a JSON object but "
-            + node.getNodeType());
+        Json.readObject(row.getString(8), "call " + id, "resource"));
   }
 }

@@ -10,7 +10,8 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * What differs between the two databases: how connections are made and which errors belong to one
- * write rather than to the database. The SQL is the same for both ({@link CallRows}).
+ * write rather than to the database. The SQL is the same for both, but for the row locks of a claim
+ * ({@link #claimLock()}).
  */
 enum Engine {
   /**
@@ -46,6 +47,13 @@ enum Engine {
     }
 
     @Override
+    String claimLock() {
+      // SQLite runs one write transaction at a time, and a claim is one UPDATE in it: no other
+      // claimer can see the rows between its read and its write.
+      return "";
+    }
+
+    @Override
     boolean isDataError(SQLException e) {
       // The primary result code is the low byte; extended codes (1555 for a primary key) keep it.
       int primary = e.getErrorCode() & 0xff;
@@ -78,6 +86,13 @@ enum Engine {
     void configureWritePool(HikariConfig pool, StoreConfig config) {}
 
     @Override
+    String claimLock() {
+      // Rows another claimer has locked are passed over instead of waited for; that claimer leases
+      // them, or (its statement re-checks each row it locks) finds them leased and leaves them.
+      return " FOR UPDATE SKIP LOCKED";
+    }
+
+    @Override
     boolean isDataError(SQLException e) {
       // Class 22 (data exception) and 23 (integrity constraint violation) are about the row.
       String state = e.getSQLState();
@@ -102,6 +117,12 @@ enum Engine {
   abstract void configureReadPool(HikariConfig pool, StoreConfig config);
 
   abstract void configureWritePool(HikariConfig pool, StoreConfig config);
+
+  /**
+   * What ends the inner {@code SELECT} of a claim ({@link NotificationRows#claim}, {@link
+   * TimerRows#claim}) so that claimers on several connections never lease one row twice.
+   */
+  abstract String claimLock();
 
   /**
    * True if the database refused one statement for its data (a constraint, a value it cannot hold),

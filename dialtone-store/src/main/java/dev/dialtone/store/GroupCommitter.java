@@ -5,8 +5,6 @@ import dev.dialtone.engine.EngineException;
 import dev.dialtone.engine.Failure;
 import dev.dialtone.store.Write.Refusal;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
@@ -26,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Commits the writes of many concurrent callers in one transaction each time, and wakes every
- * caller when its own write is durable.
+ * caller when its own write is durable. Writes are call changes (with their notifications and
+ * timers), delivery attempts, and the claims of notifications and timers, which are writes too:
+ * they lease rows.
  *
  * <p><b>Why.</b> A durable commit costs one fsync (SQLite's WAL with {@code synchronous=FULL},
  * PostgreSQL's WAL flush), and a disk does a few thousand of them a second. One transaction per
@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * {@linkplain #await wait}; a committer thread takes everything queued (up to {@code
  * maxBatchSize}), applies it in one transaction and commits once. The busier the server, the larger
  * the batches, so throughput grows with load while each caller still returns only after its commit.
+ * Within the transaction, a {@link BatchWriter} writes each kind of row with one JDBC batch per run
+ * of independent writes, so that round trips do not grow with the batch either.
  *
  * <p><b>One caller's failure stays its own.</b> The refusals a caller can expect come back as
  * counts, not errors: an insert is {@code ON CONFLICT DO NOTHING} (0 rows: the id exists), an
@@ -51,18 +53,25 @@ import org.slf4j.LoggerFactory;
  * connection. When the failure hit the commit itself, the outcome is unknown (the connection may
  * have died after the database committed), and the message says so.
  *
+ * <p><b>Claims.</b> A claim leases rows, so it is a write. On SQLite it must run on the one writer
+ * connection anyway (a second writer would wait for this one's lock, or fail with {@code
+ * SQLITE_BUSY}); on PostgreSQL it could run anywhere, but here too it shares the batch's commit
+ * instead of paying its own WAL flush, and {@code SKIP LOCKED} keeps the claims of several
+ * committers, and of several nodes, apart.
+ *
  * <p><b>Threads.</b> {@code writers} platform threads share one bounded queue, each with its own
  * connection from the write pool (SQLite: exactly one, as SQLite has one writer anyway). Each batch
- * is sorted by call id, so two PostgreSQL committers lock rows in the same order and cannot
- * deadlock each other; the sort is stable, so writes to one call keep their queue order. A full
- * queue refuses at once rather than blocking. {@link #close} lets no new write in, lets the
- * committers drain what is queued, and returns when they have stopped.
+ * is sorted ({@link BatchWriter#ORDER}: changes by call id, then attempts, then claims), so two
+ * PostgreSQL committers lock rows in the same order and do not deadlock each other; the sort is
+ * stable, so writes to one call keep their queue order. A full queue refuses at once rather than
+ * blocking. {@link #close} lets no new write in, lets the committers drain what is queued, and
+ * returns when they have stopped.
  */
 final class GroupCommitter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
 
-  private static final Comparator<Pending> BY_CALL_ID =
-      Comparator.comparing(pending -> pending.write().call().id());
+  private static final Comparator<Pending> ORDER =
+      Comparator.comparing(Pending::write, BatchWriter.ORDER);
 
   /** What the queue holds: writes, and one stop signal per committer once closed. */
   sealed interface Queued permits Pending, Stop {}
@@ -140,7 +149,7 @@ final class GroupCommitter implements AutoCloseable {
         throw new EngineException(
             Failure.UNAVAILABLE,
             "serviceNotAvailable",
-            "the store is closed: the change to call " + write.call().id() + " was not stored");
+            "the store is closed: " + write.subject() + " was not stored");
       }
       if (!queue.offer(pending)) {
         throw new EngineException(
@@ -148,8 +157,8 @@ final class GroupCommitter implements AutoCloseable {
             "serviceNotAvailable",
             "the store's write queue is full ("
                 + queueCapacity
-                + " changes waiting for commit): the change to call "
-                + write.call().id()
+                + " changes waiting for commit): "
+                + write.subject()
                 + " was not stored; retrying may help");
       }
     } finally {
@@ -174,8 +183,8 @@ final class GroupCommitter implements AutoCloseable {
       throw new EngineException(
           Failure.UNAVAILABLE,
           "serviceNotAvailable",
-          "interrupted while waiting for the change to call "
-              + pending.write().call().id()
+          "interrupted while waiting for "
+              + pending.write().subject()
               + " to commit: it may or may not be stored",
           e);
     } catch (ExecutionException e) {
@@ -232,8 +241,8 @@ final class GroupCommitter implements AutoCloseable {
                     new Refusal(
                         Failure.UNAVAILABLE,
                         "serviceNotAvailable",
-                        "the store closed before the change to call "
-                            + pending.write().call().id()
+                        "the store closed before "
+                            + pending.write().subject()
                             + " was committed: it was not stored",
                         Optional.empty())));
       }
@@ -293,8 +302,8 @@ final class GroupCommitter implements AutoCloseable {
                       new Refusal(
                           Failure.UNAVAILABLE,
                           "serviceNotAvailable",
-                          "the store's committer failed while committing call "
-                              + pending.write().call().id()
+                          "the store's committer failed while committing "
+                              + pending.write().subject()
                               + ": it may or may not be stored",
                           Optional.empty())));
         }
@@ -303,7 +312,7 @@ final class GroupCommitter implements AutoCloseable {
   }
 
   private void commit(List<Pending> batch) {
-    batch.sort(BY_CALL_ID);
+    batch.sort(ORDER);
     commits.increment();
     writes.add(batch.size());
     Connection connection = null;
@@ -338,7 +347,7 @@ final class GroupCommitter implements AutoCloseable {
   }
 
   /**
-   * Applies the batch without savepoints, adding one outcome per write.
+   * Applies the batch without savepoints, segment by segment, adding one outcome per write.
    *
    * @return false if a write raised a data error: the transaction is then unusable in PostgreSQL,
    *     and the outcomes are incomplete
@@ -347,10 +356,10 @@ final class GroupCommitter implements AutoCloseable {
   private boolean applyAll(
       Connection connection, List<Pending> batch, List<Optional<Refusal>> outcomes)
       throws SQLException {
-    try (Statements statements = Statements.prepare(connection)) {
-      for (Pending pending : batch) {
+    try (BatchWriter writer = new BatchWriter(connection, engine)) {
+      for (List<Pending> segment : BatchWriter.segments(batch, Pending::write)) {
         try {
-          outcomes.add(apply(statements, pending.write()));
+          outcomes.addAll(writer.apply(segment.stream().map(Pending::write).toList()));
         } catch (SQLException e) {
           if (engine.isDataError(e)) {
             return false;
@@ -362,76 +371,36 @@ final class GroupCommitter implements AutoCloseable {
     return true;
   }
 
-  /** Applies each write in its own savepoint, so a data error refuses that write alone. */
+  /**
+   * Applies each write in its own savepoint, so a data error refuses that write alone (all of it: a
+   * change's call, notifications and timers). Each write gets a writer of its own, so that what a
+   * failed one left queued on a statement goes with it.
+   */
   private void applyEachInSavepoint(
       Connection connection, List<Pending> batch, List<Optional<Refusal>> outcomes)
       throws SQLException {
-    try (Statements statements = Statements.prepare(connection)) {
-      for (Pending pending : batch) {
-        Savepoint savepoint = connection.setSavepoint();
-        Optional<Refusal> outcome;
-        try {
-          outcome = apply(statements, pending.write());
-        } catch (SQLException e) {
-          if (!engine.isDataError(e)) {
-            throw e;
-          }
-          connection.rollback(savepoint);
-          outcomes.add(Optional.of(dataError(pending, e)));
-          continue;
+    for (Pending pending : batch) {
+      Savepoint savepoint = connection.setSavepoint();
+      Optional<Refusal> outcome;
+      try (BatchWriter writer = new BatchWriter(connection, engine)) {
+        outcome = writer.apply(List.of(pending.write())).getFirst();
+      } catch (SQLException e) {
+        if (!engine.isDataError(e)) {
+          throw e;
         }
-        connection.releaseSavepoint(savepoint);
-        outcomes.add(outcome);
+        connection.rollback(savepoint);
+        outcomes.add(Optional.of(dataError(pending, e)));
+        continue;
       }
-    }
-  }
-
-  private static Optional<Refusal> apply(Statements statements, Write write) throws SQLException {
-    return switch (write) {
-      case Write.Insert insert -> {
-        CallRows.bindInsert(statements.insert(), insert.call(), insert.json());
-        yield statements.insert().executeUpdate() == 1
-            ? Optional.empty()
-            : Optional.of(
-                Refusal.conflict("a call with id '" + insert.call().id() + "' already exists"));
-      }
-      case Write.Update update -> {
-        CallRows.bindUpdate(statements.update(), update.call(), update.json());
-        if (statements.update().executeUpdate() == 1) {
-          yield Optional.empty();
-        }
-        yield Optional.of(Refusal.conflict(staleMessage(statements, update)));
-      }
-    };
-  }
-
-  private static String staleMessage(Statements statements, Write.Update update)
-      throws SQLException {
-    String id = update.call().id();
-    long expected = update.call().version() - 1;
-    statements.selectVersion().setString(1, id);
-    try (ResultSet row = statements.selectVersion().executeQuery()) {
-      if (!row.next()) {
-        return "call '"
-            + id
-            + "' does not exist (the update expected stored version "
-            + expected
-            + ")";
-      }
-      return "call '"
-          + id
-          + "' was changed concurrently: the update expected stored version "
-          + expected
-          + " but the store holds version "
-          + row.getLong(1)
-          + "; read the call again and retry";
+      connection.releaseSavepoint(savepoint);
+      outcomes.add(outcome);
     }
   }
 
   private static Refusal dataError(Pending pending, SQLException e) {
     return Refusal.unavailable(
-        "the database refused the change to call "
-            + pending.write().call().id()
+        "the database refused "
+            + pending.write().subject()
             + ": "
             + e.getMessage()
             + ". It was not stored (the other changes committed with it were); retrying helps"
@@ -440,14 +409,14 @@ final class GroupCommitter implements AutoCloseable {
   }
 
   private static Refusal batchFailed(Pending pending, Exception e, boolean committing) {
-    String id = pending.write().call().id();
+    String subject = pending.write().subject();
     String outcome =
         committing
-            ? "The commit did not confirm, so the change to call "
-                + id
+            ? "The commit did not confirm, so "
+                + subject
                 + " may or may not be stored; retrying may help (a retried insert that did commit"
                 + " is then refused as a conflict)"
-            : "The change to call " + id + " was not stored; retrying may help";
+            : "It failed before the commit, so " + subject + " was not stored; retrying may help";
     return Refusal.unavailable("the store failed: " + e.getMessage() + ". " + outcome, e);
   }
 
@@ -496,49 +465,6 @@ final class GroupCommitter implements AutoCloseable {
         return interrupted;
       } catch (InterruptedException e) {
         interrupted = true;
-      }
-    }
-  }
-
-  /** The statements of one batch, prepared once on its connection. */
-  private record Statements(
-      PreparedStatement insert, PreparedStatement update, PreparedStatement selectVersion)
-      implements AutoCloseable {
-
-    static Statements prepare(Connection connection) throws SQLException {
-      PreparedStatement insert = connection.prepareStatement(CallRows.INSERT);
-      try {
-        PreparedStatement update = connection.prepareStatement(CallRows.UPDATE);
-        try {
-          return new Statements(
-              insert, update, connection.prepareStatement(CallRows.SELECT_VERSION));
-        } catch (SQLException e) {
-          update.close();
-          throw e;
-        }
-      } catch (SQLException e) {
-        insert.close();
-        throw e;
-      }
-    }
-
-    /** Closes all three, throwing the first failure with the others suppressed. */
-    @Override
-    public void close() throws SQLException {
-      SQLException failure = null;
-      for (PreparedStatement statement : List.of(insert, update, selectVersion)) {
-        try {
-          statement.close();
-        } catch (SQLException e) {
-          if (failure == null) {
-            failure = e;
-          } else {
-            failure.addSuppressed(e);
-          }
-        }
-      }
-      if (failure != null) {
-        throw failure;
       }
     }
   }

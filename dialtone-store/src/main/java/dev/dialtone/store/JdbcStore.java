@@ -4,7 +4,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.dialtone.engine.EngineException;
 import dev.dialtone.engine.Failure;
 import dev.dialtone.engine.call.Call;
+import dev.dialtone.engine.call.CallChange;
 import dev.dialtone.engine.call.CallStore;
+import dev.dialtone.engine.call.Delivery;
+import dev.dialtone.engine.call.Notification;
+import dev.dialtone.engine.call.Timer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +17,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -29,9 +36,10 @@ import org.flywaydb.core.api.output.MigrateResult;
  * The {@link CallStore} on SQLite or PostgreSQL.
  *
  * <p>{@link #open} migrates the schema, then serves reads from a pool and hands writes to a group
- * committer: concurrent {@link #insert}s and {@link #update}s share one transaction and one fsync,
- * and each returns once its own change is committed (see {@code GroupCommitter}). Timestamps are
- * kept to the millisecond. Thread-safe.
+ * committer: concurrent {@link #apply changes}, {@link #recordAttempt attempts} and claims ({@link
+ * #claimNotifications}, {@link #claimTimers}) share one transaction and one fsync, and each returns
+ * once its own write is committed (see {@code GroupCommitter}). Timestamps are kept to the
+ * millisecond. Thread-safe.
  */
 public final class JdbcStore implements CallStore {
   private static final String MIGRATIONS = "classpath:dev/dialtone/store/migration";
@@ -119,37 +127,154 @@ public final class JdbcStore implements CallStore {
   /**
    * {@inheritDoc}
    *
-   * @throws IllegalArgumentException if the call's version is not 1
+   * <p>A refused call write refuses the whole change: none of its notifications or timers is
+   * written. A notification starts pending, due at its {@code createdAt}. Timers are cancelled (all
+   * of the call's, then by id) before the scheduled ones are written, so a timer both cancelled and
+   * scheduled by one change ends up scheduled. A refused update names the call, the version it
+   * expected and the version stored.
+   *
+   * @throws IllegalArgumentException if the change has notifications but no call (a change without
+   *     a call only touches timers), or if a resource, body or data cannot be written as JSON
    */
   @Override
-  public void insert(Call call) {
-    if (call.version() != 1) {
+  public void apply(CallChange change) {
+    if (change.call().isEmpty() && !change.notifications().isEmpty()) {
       throw new IllegalArgumentException(
-          "insert takes a new call at version 1, got version "
-              + call.version()
-              + " for call "
-              + call.id());
+          "a change without a call only touches timers, but this one adds notifications (the"
+              + " first for call "
+              + change.notifications().getFirst().callId()
+              + ")");
     }
-    GroupCommitter.await(committer.submit(new Write.Insert(call, CallRows.json(call))));
+    if (change.call().isEmpty()
+        && change.scheduledTimers().isEmpty()
+        && change.cancelledTimers().isEmpty()) {
+      return;
+    }
+    GroupCommitter.await(committer.submit(Write.Change.of(change)));
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>Every column is replaced, tenant and timestamps included. A refused update names the call,
-   * the version it expected and the version stored.
+   * <p>The lease runs until {@code now + lease}, to the millisecond; a lease is over once {@code
+   * now} is past that. The claim is a write: it goes through the committer and is durable when this
+   * returns.
    *
-   * @throws IllegalArgumentException if the call's version is 1 (a new call is inserted)
+   * @throws IllegalArgumentException if the owner is blank, the lease not positive or the limit
+   *     below 1
+   * @throws EngineException {@code UNAVAILABLE} if the store cannot be reached
    */
   @Override
-  public void update(Call call) {
-    if (call.version() < 2) {
-      throw new IllegalArgumentException(
-          "update takes a changed call at version 2 or more, got version 1 for call "
-              + call.id()
-              + "; a new call is inserted");
+  public List<Notification> claimNotifications(
+      String owner, Instant now, Duration lease, int limit) {
+    checkClaim(owner, lease, limit);
+    Write.ClaimNotifications claim =
+        new Write.ClaimNotifications(owner, now, now.plus(lease), limit);
+    GroupCommitter.await(committer.submit(claim));
+    return claim.claimed().get();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The attempt is recorded whatever the notification's state; only a pending notification takes
+   * the outcome, so a late report from an owner whose lease ran out cannot revive a notification
+   * that was delivered or given up meanwhile. Times and the latency are kept to the millisecond.
+   *
+   * @throws EngineException {@code UNAVAILABLE} if the store cannot be reached, or if the database
+   *     refuses the attempt: the notification does not exist, or an attempt with that number is
+   *     recorded already
+   */
+  @Override
+  public void recordAttempt(Delivery.Attempt attempt, Delivery.Outcome outcome) {
+    Objects.requireNonNull(attempt, "attempt");
+    Objects.requireNonNull(outcome, "outcome");
+    GroupCommitter.await(committer.submit(new Write.RecordAttempt(attempt, outcome)));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Empty for a call without notifications, or an unknown call.
+   *
+   * @throws EngineException {@code UNAVAILABLE} if the store cannot be read
+   * @throws IllegalStateException if a stored row is corrupt
+   */
+  @Override
+  public List<Delivery.Record> deliveries(String callId) {
+    try (Connection connection = readPool.getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(NotificationRows.SELECT_DELIVERIES)) {
+      select.setString(1, callId);
+      List<Delivery.Record> records = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        Notification notification = null;
+        Delivery.State state = null;
+        Optional<Instant> nextAttemptAt = Optional.empty();
+        List<Delivery.Attempt> attempts = new ArrayList<>();
+        while (rows.next()) {
+          String id = rows.getString(1);
+          if (notification == null || !notification.id().equals(id)) {
+            if (notification != null) {
+              records.add(new Delivery.Record(notification, state, nextAttemptAt, attempts));
+            }
+            notification = NotificationRows.read(rows);
+            state = NotificationRows.state(id, rows.getString(9));
+            nextAttemptAt =
+                state == Delivery.State.PENDING
+                    ? Optional.of(Instant.ofEpochMilli(rows.getLong(10)))
+                    : Optional.empty();
+            attempts = new ArrayList<>();
+          }
+          NotificationRows.readAttempt(id, rows).ifPresent(attempts::add);
+        }
+        if (notification != null) {
+          records.add(new Delivery.Record(notification, state, nextAttemptAt, attempts));
+        }
+      }
+      return List.copyOf(records);
+    } catch (SQLException e) {
+      throw readFailed("the notifications of call " + callId, e);
     }
-    GroupCommitter.await(committer.submit(new Write.Update(call, CallRows.json(call))));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The lease runs until {@code now + lease}, to the millisecond; a lease is over once {@code
+   * now} is past that. The claim is a write: it goes through the committer and is durable when this
+   * returns.
+   *
+   * @throws IllegalArgumentException if the owner is blank, the lease not positive or the limit
+   *     below 1
+   * @throws EngineException {@code UNAVAILABLE} if the store cannot be reached
+   */
+  @Override
+  public List<Timer> claimTimers(String owner, Instant now, Duration lease, int limit) {
+    checkClaim(owner, lease, limit);
+    Write.ClaimTimers claim = new Write.ClaimTimers(owner, now, now.plus(lease), limit);
+    GroupCommitter.await(committer.submit(claim));
+    return claim.claimed().get();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Leased timers count too.
+   *
+   * @throws EngineException {@code UNAVAILABLE} if the store cannot be read
+   */
+  @Override
+  public Optional<Instant> nextDue() {
+    try (Connection connection = readPool.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery(TimerRows.NEXT_DUE)) {
+      row.next();
+      long dueAt = row.getLong(1);
+      return row.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(dueAt));
+    } catch (SQLException e) {
+      throw readFailed("the next timer", e);
+    }
   }
 
   /**
@@ -268,6 +393,18 @@ public final class JdbcStore implements CallStore {
     Path parent = Path.of(target).toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
+    }
+  }
+
+  private static void checkClaim(String owner, Duration lease, int limit) {
+    if (owner.isBlank()) {
+      throw new IllegalArgumentException("a claim needs an owner, got a blank one");
+    }
+    if (lease.isNegative() || lease.isZero()) {
+      throw new IllegalArgumentException("a lease must be positive, got " + lease);
+    }
+    if (limit < 1) {
+      throw new IllegalArgumentException("a claim takes at least 1 row, got a limit of " + limit);
     }
   }
 

@@ -7,7 +7,12 @@
  * isReady()}, close). One schema and one set of SQL serve both databases; Flyway applies the
  * versioned migrations under {@code dev/dialtone/store/migration} when a store opens.
  *
- * <p>Writes go through a group committer that shares one transaction, and one fsync, between
- * concurrent callers; each caller returns once its own change is durable.
+ * <p>Besides the calls, the store keeps the transactional outbox (notifications, written with the
+ * change that causes them, and every delivery attempt) and the durable timers. Claims lease rows,
+ * head of line first for notifications, with {@code FOR UPDATE SKIP LOCKED} on PostgreSQL so that
+ * several nodes can share one database.
+ *
+ * <p>Writes, claims included, go through a group committer that shares one transaction, and one
+ * fsync, between concurrent callers; each caller returns once its own write is durable.
  */
 package dev.dialtone.store;

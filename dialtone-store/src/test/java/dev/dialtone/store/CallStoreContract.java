@@ -2,6 +2,10 @@ package dev.dialtone.store;
 
 import static dev.dialtone.store.TestCalls.newCall;
 import static dev.dialtone.store.TestCalls.next;
+import static dev.dialtone.store.TestOutbox.T0;
+import static dev.dialtone.store.TestOutbox.change;
+import static dev.dialtone.store.TestOutbox.notification;
+import static dev.dialtone.store.TestOutbox.timer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -9,21 +13,31 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.dialtone.engine.EngineException;
 import dev.dialtone.engine.Failure;
 import dev.dialtone.engine.call.Call;
+import dev.dialtone.engine.call.CallChange;
 import dev.dialtone.engine.call.CallState;
 import dev.dialtone.engine.call.CallStore;
+import dev.dialtone.engine.call.Delivery;
+import dev.dialtone.engine.call.Notification;
+import dev.dialtone.engine.call.Timer;
+import dev.dialtone.engine.call.TimerKind;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -251,6 +265,461 @@ public abstract class CallStoreContract {
     for (Call call : calls) {
       assertThat(store.find(call.id())).contains(call);
     }
+  }
+
+  // The outbox and the timers. Time is a parameter: T0 is when the notifications are made.
+
+  private static final Duration LEASE = Duration.ofMinutes(1);
+
+  @Test
+  public void applyCommitsTheCallItsNotificationsAndItsTimersTogether() {
+    Call call = newCall();
+    Notification first = notification(call.id(), 1);
+    Notification second = notification(call.id(), 2);
+    Timer ringing = timer(call.id(), TimerKind.RINGING_TIMEOUT, T0.plusSeconds(60));
+
+    store.apply(change(call, List.of(first, second), List.of(ringing)));
+
+    assertThat(store.find(call.id())).contains(call);
+    assertThat(store.deliveries(call.id()))
+        .containsExactly(
+            new Delivery.Record(first, Delivery.State.PENDING, Optional.of(T0), List.of()),
+            new Delivery.Record(second, Delivery.State.PENDING, Optional.of(T0), List.of()));
+    assertThat(store.nextDue()).contains(ringing.dueAt());
+    assertThat(store.claimTimers("worker", ringing.dueAt(), LEASE, 10)).containsExactly(ringing);
+  }
+
+  @Test
+  public void aRefusedChangeWritesNoneOfItsNotificationsOrTimers() {
+    Call call = newCall();
+    Notification created = notification(call.id(), 1);
+    Timer ringing = timer(call.id(), TimerKind.RINGING_TIMEOUT, T0.plusSeconds(60));
+    store.apply(change(call, List.of(created), List.of(ringing)));
+    Call established = next(call, CallState.ESTABLISHED);
+    store.apply(change(established, List.of(), List.of()));
+
+    CallChange stale =
+        new CallChange(
+            Optional.of(next(call, CallState.TERMINATED)),
+            List.of(notification(call.id(), 2)),
+            List.of(timer(call.id(), TimerKind.KEEP_ALIVE_EXPIRY, T0.plusSeconds(5))),
+            List.of(),
+            true);
+    CallChange duplicate =
+        change(
+            newCall(call.id()),
+            List.of(notification(call.id(), 3)),
+            List.of(timer(call.id(), TimerKind.ANSWER_DEADLINE, T0.plusSeconds(1))));
+
+    for (CallChange refused : List.of(stale, duplicate)) {
+      assertThatThrownBy(() -> store.apply(refused))
+          .isInstanceOfSatisfying(
+              EngineException.class, e -> assertThat(e.failure()).isEqualTo(Failure.CONFLICT));
+    }
+    assertThat(store.find(call.id())).contains(established);
+    assertThat(store.deliveries(call.id()))
+        .extracting(Delivery.Record::notification)
+        .containsExactly(created);
+    assertThat(store.nextDue()).contains(ringing.dueAt());
+    assertThat(store.claimTimers("worker", T0.plus(Duration.ofDays(1)), LEASE, 10))
+        .containsExactly(ringing);
+  }
+
+  @Test
+  public void onlyTheHeadOfEachCallsLineIsClaimed() {
+    List<Notification> a = notifications(newCall(), 3);
+    List<Notification> b = notifications(newCall(), 1);
+
+    List<Notification> claimed = store.claimNotifications("x", T0, LEASE, 10);
+
+    assertThat(claimed).containsExactlyInAnyOrder(a.get(0), b.get(0));
+  }
+
+  @Test
+  public void aNotificationIsNotClaimedBeforeItIsMade() {
+    List<Notification> a = notifications(newCall(), 1);
+
+    assertThat(store.claimNotifications("x", T0.minusMillis(1), LEASE, 10)).isEmpty();
+    assertThat(store.claimNotifications("x", T0, LEASE, 10)).containsExactly(a.get(0));
+  }
+
+  @Test
+  public void aRetryHoldsBackTheRestOfItsCallUntilItsTimeButNoOtherCall() {
+    List<Notification> a = notifications(newCall(), 3);
+    List<Notification> b = notifications(newCall(), 2);
+    assertThat(store.claimNotifications("x", T0, LEASE, 10))
+        .containsExactlyInAnyOrder(a.get(0), b.get(0));
+    Instant retry = T0.plusSeconds(30);
+
+    store.recordAttempt(attempt(a.get(0), 1, T0, 503), new Delivery.Outcome.RetryAt(retry));
+    store.recordAttempt(attempt(b.get(0), 1, T0, 202), new Delivery.Outcome.Delivered());
+
+    assertThat(store.claimNotifications("x", T0.plusSeconds(1), LEASE, 10))
+        .containsExactly(b.get(1));
+    assertThat(store.claimNotifications("x", retry.minusMillis(1), LEASE, 10)).isEmpty();
+    assertThat(store.claimNotifications("x", retry, LEASE, 10)).containsExactly(a.get(0));
+  }
+
+  @Test
+  public void aDeliveredNotificationLetsTheNextOfItsCallGo() {
+    List<Notification> a = notifications(newCall(), 3);
+    assertThat(store.claimNotifications("x", T0, LEASE, 10)).containsExactly(a.get(0));
+
+    store.recordAttempt(attempt(a.get(0), 1, T0, 200), new Delivery.Outcome.Delivered());
+
+    assertThat(store.claimNotifications("x", T0.plusSeconds(1), LEASE, 10))
+        .containsExactly(a.get(1));
+  }
+
+  @Test
+  public void aNotificationGivenUpOnLetsTheNextOfItsCallGo() {
+    List<Notification> a = notifications(newCall(), 2);
+    assertThat(store.claimNotifications("x", T0, LEASE, 10)).containsExactly(a.get(0));
+
+    store.recordAttempt(attempt(a.get(0), 1, T0, 500), new Delivery.Outcome.GaveUp());
+
+    assertThat(store.claimNotifications("x", T0.plusSeconds(1), LEASE, 10))
+        .containsExactly(a.get(1));
+    assertThat(store.deliveries(a.get(0).callId()).getFirst())
+        .satisfies(
+            record -> {
+              assertThat(record.state()).isEqualTo(Delivery.State.GAVE_UP);
+              assertThat(record.nextAttemptAt()).isEmpty();
+            });
+  }
+
+  @Test
+  public void aLeasedNotificationGoesToNoOtherOwnerUntilTheLeaseExpires() {
+    List<Notification> a = notifications(newCall(), 2);
+    assertThat(store.claimNotifications("x", T0, LEASE, 10)).containsExactly(a.get(0));
+
+    Instant expiry = T0.plus(LEASE);
+    assertThat(store.claimNotifications("x", T0, LEASE, 10)).isEmpty();
+    assertThat(store.claimNotifications("y", expiry.minusMillis(1), LEASE, 10)).isEmpty();
+    assertThat(store.claimNotifications("y", expiry.plusMillis(1), LEASE, 10))
+        .containsExactly(a.get(0));
+    assertThat(store.claimNotifications("x", expiry.plusMillis(2), LEASE, 10)).isEmpty();
+  }
+
+  @Test
+  public void aClaimTakesAtMostItsLimitAndTheNextClaimTheOthers() {
+    List<Notification> heads =
+        IntStream.range(0, 5).mapToObj(i -> notifications(newCall(), 1).getFirst()).toList();
+
+    List<Notification> first = store.claimNotifications("x", T0, LEASE, 2);
+    List<Notification> second = store.claimNotifications("x", T0, LEASE, 2);
+    List<Notification> third = store.claimNotifications("x", T0, LEASE, 2);
+
+    assertThat(first).hasSize(2);
+    assertThat(second).hasSize(2);
+    assertThat(third).hasSize(1);
+    List<Notification> all = new ArrayList<>(first);
+    all.addAll(second);
+    all.addAll(third);
+    assertThat(all).containsExactlyInAnyOrderElementsOf(heads);
+    assertThat(store.claimNotifications("x", T0, LEASE, 2)).isEmpty();
+  }
+
+  @Test
+  public void concurrentClaimersGetEachNotificationExactlyOnce() throws Exception {
+    List<Call> calls = IntStream.range(0, 2_000).mapToObj(i -> newCall()).toList();
+    concurrently(
+        calls,
+        64,
+        call -> store.apply(change(call, List.of(notification(call.id(), 1)), List.of())));
+
+    Map<String, Integer> claims = claimConcurrently(List.of(store), 8, calls.size());
+
+    assertThat(claims).hasSize(calls.size()).allSatisfy((id, times) -> assertThat(times).isOne());
+  }
+
+  @Test
+  public void deliveriesShowEveryAttemptInOrder() {
+    List<Notification> a = notifications(newCall(), 2);
+    String callId = a.getFirst().callId();
+    Delivery.Attempt refused =
+        new Delivery.Attempt(
+            a.get(0).id(),
+            1,
+            T0,
+            Optional.of(503),
+            Duration.ofMillis(120),
+            Optional.of("503 Service Unavailable"));
+    Delivery.Attempt timedOut =
+        new Delivery.Attempt(
+            a.get(0).id(),
+            2,
+            T0.plusSeconds(10),
+            Optional.empty(),
+            Duration.ofSeconds(5),
+            Optional.of("read timed out"));
+    Delivery.Attempt accepted =
+        new Delivery.Attempt(
+            a.get(0).id(),
+            3,
+            T0.plusSeconds(40),
+            Optional.of(202),
+            Duration.ofMillis(7),
+            Optional.empty());
+
+    store.claimNotifications("x", T0, LEASE, 10);
+    store.recordAttempt(refused, new Delivery.Outcome.RetryAt(T0.plusSeconds(10)));
+    assertThat(store.deliveries(callId).getFirst())
+        .isEqualTo(
+            new Delivery.Record(
+                a.get(0),
+                Delivery.State.PENDING,
+                Optional.of(T0.plusSeconds(10)),
+                List.of(refused)));
+    store.claimNotifications("x", T0.plusSeconds(10), LEASE, 10);
+    store.recordAttempt(timedOut, new Delivery.Outcome.RetryAt(T0.plusSeconds(40)));
+    store.claimNotifications("x", T0.plusSeconds(40), LEASE, 10);
+    store.recordAttempt(accepted, new Delivery.Outcome.Delivered());
+
+    assertThat(store.deliveries(callId))
+        .containsExactly(
+            new Delivery.Record(
+                a.get(0),
+                Delivery.State.DELIVERED,
+                Optional.empty(),
+                List.of(refused, timedOut, accepted)),
+            new Delivery.Record(a.get(1), Delivery.State.PENDING, Optional.of(T0), List.of()));
+    assertThat(store.deliveries(newCall().id())).isEmpty();
+  }
+
+  @Test
+  public void aLateAttemptIsRecordedButDoesNotReviveADeliveredNotification() {
+    List<Notification> a = notifications(newCall(), 2);
+    store.claimNotifications("x", T0, LEASE, 10);
+    store.recordAttempt(attempt(a.get(0), 1, T0, 200), new Delivery.Outcome.Delivered());
+
+    Delivery.Attempt late = attempt(a.get(0), 2, T0.plus(LEASE), 503);
+    store.recordAttempt(late, new Delivery.Outcome.RetryAt(T0.plus(LEASE).plusSeconds(1)));
+
+    Delivery.Record record = store.deliveries(a.get(0).callId()).getFirst();
+    assertThat(record.state()).isEqualTo(Delivery.State.DELIVERED);
+    assertThat(record.attempts()).hasSize(2).last().isEqualTo(late);
+    assertThat(store.claimNotifications("y", T0.plus(LEASE).plusSeconds(2), LEASE, 10))
+        .containsExactly(a.get(1));
+  }
+
+  @Test
+  public void aSecondAttemptWithTheSameNumberIsRefusedAndChangesNothing() {
+    List<Notification> a = notifications(newCall(), 2);
+    store.claimNotifications("x", T0, LEASE, 10);
+    Delivery.Attempt first = attempt(a.get(0), 1, T0, 503);
+    store.recordAttempt(first, new Delivery.Outcome.RetryAt(T0.plusSeconds(5)));
+
+    assertThatThrownBy(
+            () ->
+                store.recordAttempt(
+                    attempt(a.get(0), 1, T0.plusSeconds(1), 200), new Delivery.Outcome.Delivered()))
+        .isInstanceOfSatisfying(
+            EngineException.class,
+            e -> assertThat(e).hasMessageContaining("attempt 1 of notification " + a.get(0).id()));
+
+    assertThat(store.deliveries(a.get(0).callId()).getFirst())
+        .isEqualTo(
+            new Delivery.Record(
+                a.get(0), Delivery.State.PENDING, Optional.of(T0.plusSeconds(5)), List.of(first)));
+  }
+
+  @Test
+  public void timersAreClaimedOnceDueEarliestFirst() {
+    Call one = newCall();
+    Call two = newCall();
+    Timer late = timer(one.id(), TimerKind.RINGING_TIMEOUT, T0.plusSeconds(20));
+    Timer early = timer(two.id(), TimerKind.RINGING_TIMEOUT, T0.plusSeconds(5));
+    Timer middle = timer(one.id(), TimerKind.PARTY_ACTION, T0.plusSeconds(10));
+    store.apply(change(one, List.of(), List.of(late, middle)));
+    store.apply(change(two, List.of(), List.of(early)));
+
+    assertThat(store.claimTimers("x", T0.plusSeconds(5).minusMillis(1), LEASE, 10)).isEmpty();
+    assertThat(store.claimTimers("x", T0.plusSeconds(10), LEASE, 1)).containsExactly(early);
+    assertThat(store.claimTimers("x", T0.plusSeconds(30), LEASE, 10)).containsExactly(middle, late);
+    assertThat(store.claimTimers("x", T0.plusSeconds(30), LEASE, 10)).isEmpty();
+  }
+
+  @Test
+  public void aLeasedTimerGoesToNoOtherOwnerUntilTheLeaseExpires() {
+    Call call = newCall();
+    Timer ringing = timer(call.id(), TimerKind.RINGING_TIMEOUT, T0);
+    store.apply(change(call, List.of(), List.of(ringing)));
+    assertThat(store.claimTimers("x", T0, LEASE, 10)).containsExactly(ringing);
+
+    Instant expiry = T0.plus(LEASE);
+    assertThat(store.claimTimers("y", expiry.minusMillis(1), LEASE, 10)).isEmpty();
+    assertThat(store.claimTimers("y", expiry.plusMillis(1), LEASE, 10)).containsExactly(ringing);
+  }
+
+  @Test
+  public void cancelledTimersAreGoneWhetherTheChangeHasACallOrNot() {
+    Call call = newCall();
+    Timer ringing = timer(call.id(), TimerKind.RINGING_TIMEOUT, T0.plusSeconds(1));
+    Timer party = timer(call.id(), TimerKind.PARTY_ACTION, T0.plusSeconds(2));
+    Timer keepAlive = timer(call.id(), TimerKind.KEEP_ALIVE_EXPIRY, T0.plusSeconds(3));
+    store.apply(change(call, List.of(), List.of(ringing, party, keepAlive)));
+
+    Call established = next(call, CallState.ESTABLISHED);
+    store.apply(
+        new CallChange(
+            Optional.of(established), List.of(), List.of(), List.of(ringing.id()), false));
+    store.apply(CallChange.cancelling(List.of(party.id(), "no-such-timer")));
+
+    assertThat(store.find(call.id())).contains(established);
+    assertThat(store.nextDue()).contains(keepAlive.dueAt());
+    assertThat(store.claimTimers("x", T0.plusSeconds(10), LEASE, 10)).containsExactly(keepAlive);
+  }
+
+  @Test
+  public void cancelAllTimersDeletesEveryTimerOfTheCallAndOnlyThoseBeforeScheduling() {
+    Call call = newCall();
+    Call other = newCall();
+    Timer ringing = timer(call.id(), TimerKind.RINGING_TIMEOUT, T0.plusSeconds(1));
+    Timer party = timer(call.id(), TimerKind.PARTY_ACTION, T0.plusSeconds(2));
+    Timer othersRinging = timer(other.id(), TimerKind.RINGING_TIMEOUT, T0.plusSeconds(3));
+    store.apply(change(call, List.of(), List.of(ringing, party)));
+    store.apply(change(other, List.of(), List.of(othersRinging)));
+
+    Timer nextMove = timer(call.id(), TimerKind.PARTY_ACTION, T0.plusSeconds(4));
+    store.apply(
+        new CallChange(
+            Optional.of(next(call, CallState.TERMINATED)),
+            List.of(),
+            List.of(nextMove),
+            List.of(),
+            true));
+
+    assertThat(store.claimTimers("x", T0.plusSeconds(10), LEASE, 10))
+        .containsExactly(othersRinging, nextMove);
+  }
+
+  @Test
+  public void schedulingATimerWithTheIdOfAnotherReplacesItAndItsLease() {
+    Call call = newCall();
+    Timer first = timer(call.id(), TimerKind.PARTY_ACTION, T0);
+    store.apply(change(call, List.of(), List.of(first)));
+    assertThat(store.claimTimers("x", T0, LEASE, 10)).containsExactly(first);
+
+    Timer moved =
+        new Timer(
+            first.id(),
+            call.id(),
+            TimerKind.PARTY_ACTION,
+            T0.plusSeconds(5),
+            TestOutbox.data("{\"party\": \"112f7296\", \"action\": \"hangUp\"}"));
+    store.apply(
+        new CallChange(
+            Optional.of(next(call, CallState.ESTABLISHED)),
+            List.of(),
+            List.of(moved),
+            List.of(),
+            false));
+
+    assertThat(store.nextDue()).contains(moved.dueAt());
+    assertThat(store.claimTimers("y", T0.plusSeconds(4), LEASE, 10)).isEmpty();
+    assertThat(store.claimTimers("y", T0.plusSeconds(5), LEASE, 10)).containsExactly(moved);
+  }
+
+  @Test
+  public void nextDueIsTheEarliestTimerLeasedOrNot() {
+    assertThat(store.nextDue()).isEmpty();
+    Call call = newCall();
+    Timer early = timer(call.id(), TimerKind.RINGING_TIMEOUT, T0.plusSeconds(5));
+    Timer late = timer(call.id(), TimerKind.KEEP_ALIVE_EXPIRY, T0.plusSeconds(50));
+    store.apply(change(call, List.of(), List.of(late, early)));
+
+    assertThat(store.nextDue()).contains(early.dueAt());
+    store.claimTimers("x", early.dueAt(), LEASE, 10);
+    assertThat(store.nextDue()).contains(early.dueAt());
+    store.apply(CallChange.cancelling(List.of(early.id())));
+    assertThat(store.nextDue()).contains(late.dueAt());
+    store.apply(CallChange.cancelling(List.of(late.id())));
+    assertThat(store.nextDue()).isEmpty();
+  }
+
+  @Test
+  public void theOutboxAndTheTimersSurviveCloseAndReopen() {
+    assumeTrue(keepsDataAcrossReopen(), "this store keeps nothing once closed");
+    Call call = newCall();
+    Notification first = notification(call.id(), 1);
+    Notification second = notification(call.id(), 2);
+    Timer ringing = timer(call.id(), TimerKind.RINGING_TIMEOUT, T0);
+    store.apply(change(call, List.of(first, second), List.of(ringing)));
+    store.claimNotifications("x", T0, LEASE, 10);
+    Delivery.Attempt refused = attempt(first, 1, T0, 503);
+    store.recordAttempt(refused, new Delivery.Outcome.RetryAt(T0.plusSeconds(10)));
+    store.claimTimers("x", T0, LEASE, 10);
+    List<Delivery.Record> before = store.deliveries(call.id());
+
+    store.close();
+    store = database.get();
+
+    assertThat(store.deliveries(call.id())).isEqualTo(before);
+    assertThat(before.getFirst().attempts()).containsExactly(refused);
+    assertThat(store.claimNotifications("y", T0.plusSeconds(10), LEASE, 10)).containsExactly(first);
+    assertThat(store.nextDue()).contains(ringing.dueAt());
+    assertThat(store.claimTimers("y", T0.plus(LEASE).minusMillis(1), LEASE, 10)).isEmpty();
+    assertThat(store.claimTimers("y", T0.plus(LEASE).plusMillis(1), LEASE, 10))
+        .containsExactly(ringing);
+  }
+
+  /** Stores a new call with {@code count} notifications, sequence 1 up, and returns them. */
+  protected List<Notification> notifications(Call call, int count) {
+    List<Notification> notifications =
+        LongStream.rangeClosed(1, count).mapToObj(i -> notification(call.id(), i)).toList();
+    store.apply(change(call, notifications, List.of()));
+    return notifications;
+  }
+
+  /** An attempt at {@code at} that the bot answered with {@code status}. */
+  protected static Delivery.Attempt attempt(
+      Notification notification, int number, Instant at, int status) {
+    return new Delivery.Attempt(
+        notification.id(),
+        number,
+        at,
+        Optional.of(status),
+        Duration.ofMillis(40),
+        status < 300 ? Optional.empty() : Optional.of("HTTP " + status));
+  }
+
+  /**
+   * Claims from {@code threads} threads, spread over the stores (nodes sharing one database), until
+   * {@code expected} notifications are claimed, with a lease that outlives the test and the clock
+   * at {@link TestOutbox#T0}; returns how often each notification id was handed out.
+   */
+  protected static Map<String, Integer> claimConcurrently(
+      List<CallStore> stores, int threads, int expected)
+      throws InterruptedException, ExecutionException {
+    ConcurrentHashMap<String, Integer> claims = new ConcurrentHashMap<>();
+    AtomicInteger claimed = new AtomicInteger();
+    CountDownLatch start = new CountDownLatch(1);
+    try (ExecutorService executor = Executors.newFixedThreadPool(threads)) {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        CallStore store = stores.get(t % stores.size());
+        String owner = "claimer-" + t;
+        futures.add(
+            executor.submit(
+                () -> {
+                  start.await();
+                  // Bounded, so that a claim that loses rows ends the test instead of hanging it.
+                  for (int round = 0; round < 10 * expected && claimed.get() < expected; round++) {
+                    for (Notification n : store.claimNotifications(owner, T0, LEASE, 25)) {
+                      claims.merge(n.id(), 1, Integer::sum);
+                      claimed.incrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> future : futures) {
+        future.get();
+      }
+    }
+    return Map.copyOf(claims);
   }
 
   /** What one write does with one call. */

@@ -2,13 +2,22 @@ package dev.dialtone.store;
 
 import static dev.dialtone.store.TestCalls.newCall;
 import static dev.dialtone.store.TestCalls.next;
+import static dev.dialtone.store.TestOutbox.T0;
+import static dev.dialtone.store.TestOutbox.change;
+import static dev.dialtone.store.TestOutbox.notification;
+import static dev.dialtone.store.TestOutbox.timer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dialtone.engine.EngineException;
 import dev.dialtone.engine.Failure;
 import dev.dialtone.engine.call.Call;
+import dev.dialtone.engine.call.CallChange;
 import dev.dialtone.engine.call.CallState;
+import dev.dialtone.engine.call.Delivery;
+import dev.dialtone.engine.call.Notification;
+import dev.dialtone.engine.call.Timer;
+import dev.dialtone.engine.call.TimerKind;
 import dev.dialtone.store.GroupCommitter.Pending;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,12 +42,12 @@ class JdbcStoreTest {
       Call cEstablished = next(c, CallState.ESTABLISHED);
       Call cRival = next(c, CallState.TERMINATED);
       Call b = newCall();
-      Pending insertA = submit(store, new Write.Insert(a, CallRows.json(a)));
-      Pending insertAAgain = submit(store, new Write.Insert(a, CallRows.json(a)));
-      Pending insertC = submit(store, new Write.Insert(c, CallRows.json(c)));
-      Pending updateC = submit(store, new Write.Update(cEstablished, CallRows.json(cEstablished)));
-      Pending rivalC = submit(store, new Write.Update(cRival, CallRows.json(cRival)));
-      Pending insertB = submit(store, new Write.Insert(b, CallRows.json(b)));
+      Pending insertA = submit(store, changing(a));
+      Pending insertAAgain = submit(store, changing(a));
+      Pending insertC = submit(store, changing(c));
+      Pending updateC = submit(store, changing(cEstablished));
+      Pending rivalC = submit(store, changing(cRival));
+      Pending insertB = submit(store, changing(b));
 
       store.committer().start();
 
@@ -73,13 +82,71 @@ class JdbcStoreTest {
   }
 
   @Test
+  void twoChangesOfOneCallInOneBatchApplyInQueueOrder() {
+    try (JdbcStore store = JdbcStore.openPaused(StoreConfig.sqliteInMemory())) {
+      Call call = newCall();
+      Call established = next(call, CallState.ESTABLISHED);
+      Notification first = notification(call.id(), 1);
+      Notification second = notification(call.id(), 2);
+      Timer ringing = timer(call.id(), TimerKind.RINGING_TIMEOUT, T0);
+      Timer keepAlive = timer(call.id(), TimerKind.KEEP_ALIVE_EXPIRY, T0.plusSeconds(60));
+      Pending create =
+          submit(store, Write.Change.of(change(call, List.of(first), List.of(ringing))));
+      Pending answer =
+          submit(
+              store,
+              Write.Change.of(
+                  new CallChange(
+                      Optional.of(established),
+                      List.of(second),
+                      List.of(keepAlive),
+                      List.of(ringing.id()),
+                      false)));
+
+      store.committer().start();
+
+      GroupCommitter.await(create);
+      GroupCommitter.await(answer);
+      assertThat(store.commitStats()).isEqualTo(new GroupCommitter.Stats(1, 2));
+      assertThat(store.find(call.id())).contains(established);
+      assertThat(store.deliveries(call.id()))
+          .extracting(Delivery.Record::notification)
+          .containsExactly(first, second);
+      assertThat(store.nextDue()).contains(keepAlive.dueAt());
+    }
+  }
+
+  @Test
+  void aClaimSeesTheChangesCommittedInItsBatchWhereverItWasQueued() {
+    try (JdbcStore store = JdbcStore.openPaused(StoreConfig.sqliteInMemory())) {
+      Call call = newCall();
+      Notification created = notification(call.id(), 1);
+      Timer ringing = timer(call.id(), TimerKind.RINGING_TIMEOUT, T0);
+      Write.ClaimNotifications claimNotifications =
+          new Write.ClaimNotifications("x", T0, T0.plusSeconds(60), 10);
+      Write.ClaimTimers claimTimers = new Write.ClaimTimers("x", T0, T0.plusSeconds(60), 10);
+      List<Pending> writes =
+          List.of(
+              submit(store, claimNotifications),
+              submit(store, claimTimers),
+              submit(store, Write.Change.of(change(call, List.of(created), List.of(ringing)))));
+
+      store.committer().start();
+
+      writes.forEach(GroupCommitter::await);
+      assertThat(store.commitStats()).isEqualTo(new GroupCommitter.Stats(1, 3));
+      assertThat(claimNotifications.claimed().get()).containsExactly(created);
+      assertThat(claimTimers.claimed().get()).containsExactly(ringing);
+    }
+  }
+
+  @Test
   void closeReturnsOnlyAfterTheQueuedWritesCommitted() {
     StoreConfig config = StoreConfig.sqliteFile(dataDir);
     List<Call> calls = IntStream.range(0, 20).mapToObj(i -> newCall()).toList();
     List<Pending> writes;
     try (JdbcStore store = JdbcStore.openPaused(config)) {
-      writes =
-          calls.stream().map(c -> submit(store, new Write.Insert(c, CallRows.json(c)))).toList();
+      writes = calls.stream().map(c -> submit(store, changing(c))).toList();
       store.committer().start();
     }
 
@@ -95,7 +162,7 @@ class JdbcStoreTest {
     Call call = newCall();
     Pending write;
     try (JdbcStore store = JdbcStore.openPaused(StoreConfig.sqliteInMemory())) {
-      write = submit(store, new Write.Insert(call, CallRows.json(call)));
+      write = submit(store, changing(call));
     }
 
     assertThatThrownBy(() -> GroupCommitter.await(write))
@@ -126,8 +193,8 @@ class JdbcStoreTest {
   void aFullQueueRefusesAtOnce() {
     try (JdbcStore store =
         JdbcStore.openPaused(StoreConfig.sqliteInMemory().withQueueCapacity(2))) {
-      submit(store, new Write.Insert(newCall(), "{}"));
-      submit(store, new Write.Insert(newCall(), "{}"));
+      submit(store, changing(newCall()));
+      submit(store, changing(newCall()));
       Call third = newCall();
 
       assertThatThrownBy(() -> store.insert(third))
@@ -147,7 +214,7 @@ class JdbcStoreTest {
   void anInterruptedCallerGivesUpWaitingAndKeepsItsInterruptFlag() {
     try (JdbcStore store = JdbcStore.openPaused(StoreConfig.sqliteInMemory())) {
       Call call = newCall();
-      Pending write = submit(store, new Write.Insert(call, CallRows.json(call)));
+      Pending write = submit(store, changing(call));
       Thread.currentThread().interrupt();
 
       try {
@@ -165,17 +232,21 @@ class JdbcStoreTest {
   }
 
   @Test
-  void insertTakesOnlyNewCallsAndUpdateOnlyChangedOnes() {
+  void aChangeWithNotificationsButNoCallIsRejected() {
     try (JdbcStore store = JdbcStore.open(StoreConfig.sqliteInMemory())) {
       Call call = newCall();
-      Call second = next(call, CallState.ESTABLISHED);
+      Notification notification = notification(call.id(), 1);
+      CallChange orphan =
+          new CallChange(Optional.empty(), List.of(notification), List.of(), List.of(), false);
 
-      assertThatThrownBy(() -> store.insert(second))
+      assertThatThrownBy(() -> store.apply(orphan))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("insert takes a new call at version 1, got version 2 for call " + call.id());
-      assertThatThrownBy(() -> store.update(call))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("version 2 or more, got version 1 for call " + call.id());
+          .hasMessage(
+              "a change without a call only touches timers, but this one adds notifications"
+                  + " (the first for call "
+                  + call.id()
+                  + ")");
+      assertThat(store.deliveries(call.id())).isEmpty();
     }
   }
 
@@ -248,5 +319,9 @@ class JdbcStoreTest {
 
   private static Pending submit(JdbcStore store, Write write) {
     return store.committer().submit(write);
+  }
+
+  private static Write changing(Call call) {
+    return Write.Change.of(CallChange.of(call));
   }
 }

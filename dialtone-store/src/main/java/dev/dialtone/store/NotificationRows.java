@@ -1,0 +1,193 @@
+package dev.dialtone.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dialtone.engine.call.Delivery;
+import dev.dialtone.engine.call.Notification;
+import java.net.URI;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The {@code notifications} and {@code delivery_attempts} tables: their SQL and the mapping between
+ * rows and the engine's outbox types. Times are epoch milliseconds, as in {@link CallRows}.
+ */
+final class NotificationRows {
+
+  static final String PENDING = "pending";
+  static final String DELIVERED = "delivered";
+  static final String GAVE_UP = "gave_up";
+
+  private static final String COLUMNS =
+      "id, call_id, sequence, app_id, tenant_id, target, body, created_at";
+
+  /** A new notification: pending, due at once, never tried, not leased. */
+  static final String INSERT =
+      "INSERT INTO notifications ("
+          + COLUMNS
+          + ", state, next_attempt_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0)";
+
+  /**
+   * What an attempt changes: the state, the next attempt time (kept when bound to null), one more
+   * attempt, no lease. Only a pending notification changes: an attempt reported late by an owner
+   * whose lease ran out must not revive a notification someone else delivered in the meantime.
+   */
+  static final String RECORD_OUTCOME =
+      "UPDATE notifications SET state = ?, next_attempt_at = COALESCE(?, next_attempt_at),"
+          + " attempts = attempts + 1, lease_owner = NULL, lease_until = NULL"
+          + " WHERE id = ? AND state = 'pending'";
+
+  static final String INSERT_ATTEMPT =
+      "INSERT INTO delivery_attempts (notification_id, number, at, status, latency_ms, error)"
+          + " VALUES (?, ?, ?, ?, ?, ?)";
+
+  /**
+   * Leases the due heads of line: per call, the lowest-sequence pending notification, if it is due
+   * and not leased. {@code lockClause} is what the engine needs to keep concurrent claimers apart
+   * ({@link Engine#claimLock()}). Parameters: owner, lease until, now, now, limit.
+   */
+  static String claim(String lockClause) {
+    return "UPDATE notifications SET lease_owner = ?, lease_until = ? WHERE id IN ("
+        + "SELECT n.id FROM notifications n"
+        + " WHERE n.state = 'pending' AND n.next_attempt_at <= ?"
+        + " AND (n.lease_until IS NULL OR n.lease_until < ?)"
+        + " AND NOT EXISTS (SELECT 1 FROM notifications p"
+        + " WHERE p.call_id = n.call_id AND p.state = 'pending' AND p.sequence < n.sequence)"
+        + " ORDER BY n.next_attempt_at LIMIT ?"
+        + lockClause
+        + ") RETURNING "
+        + COLUMNS
+        + ", next_attempt_at";
+  }
+
+  /** A call's notifications in sequence order, each joined with its attempts in number order. */
+  static final String SELECT_DELIVERIES =
+      "SELECT n.id, n.call_id, n.sequence, n.app_id, n.tenant_id, n.target, n.body, n.created_at,"
+          + " n.state, n.next_attempt_at,"
+          + " a.number, a.at, a.status, a.latency_ms, a.error"
+          + " FROM notifications n LEFT JOIN delivery_attempts a ON a.notification_id = n.id"
+          + " WHERE n.call_id = ? ORDER BY n.sequence, a.number";
+
+  private NotificationRows() {}
+
+  /** Binds the parameters of {@link #INSERT}; the body is JSON text made by the caller. */
+  static void bindInsert(PreparedStatement insert, Notification notification, String body)
+      throws SQLException {
+    insert.setString(1, notification.id());
+    insert.setString(2, notification.callId());
+    insert.setLong(3, notification.sequence());
+    insert.setString(4, notification.applicationId());
+    insert.setString(5, notification.tenantId());
+    insert.setString(6, notification.target().toString());
+    insert.setString(7, body);
+    insert.setLong(8, notification.createdAt().toEpochMilli());
+    insert.setLong(9, notification.createdAt().toEpochMilli());
+  }
+
+  /** Binds the parameters of {@link #RECORD_OUTCOME}. */
+  static void bindOutcome(PreparedStatement update, String notificationId, Delivery.Outcome outcome)
+      throws SQLException {
+    switch (outcome) {
+      case Delivery.Outcome.Delivered delivered -> {
+        update.setString(1, DELIVERED);
+        update.setNull(2, Types.BIGINT);
+      }
+      case Delivery.Outcome.RetryAt retry -> {
+        update.setString(1, PENDING);
+        update.setLong(2, retry.when().toEpochMilli());
+      }
+      case Delivery.Outcome.GaveUp gaveUp -> {
+        update.setString(1, GAVE_UP);
+        update.setNull(2, Types.BIGINT);
+      }
+    }
+    update.setString(3, notificationId);
+  }
+
+  /** Binds the parameters of {@link #INSERT_ATTEMPT}. */
+  static void bindAttempt(PreparedStatement insert, Delivery.Attempt attempt) throws SQLException {
+    insert.setString(1, attempt.notificationId());
+    insert.setInt(2, attempt.number());
+    insert.setLong(3, attempt.at().toEpochMilli());
+    if (attempt.status().isPresent()) {
+      insert.setInt(4, attempt.status().get());
+    } else {
+      insert.setNull(4, Types.INTEGER);
+    }
+    insert.setLong(5, attempt.latency().toMillis());
+    if (attempt.error().isPresent()) {
+      insert.setString(6, attempt.error().get());
+    } else {
+      insert.setNull(6, Types.VARCHAR);
+    }
+  }
+
+  /**
+   * The notification in columns 1 to 8 of the current row ({@link #COLUMNS}, as returned by the
+   * claim and selected by {@link #SELECT_DELIVERIES}).
+   *
+   * @throws IllegalStateException if the row holds a body that is not a JSON object or a target
+   *     that is not a URI, which the store never writes
+   */
+  static Notification read(ResultSet row) throws SQLException {
+    String id = row.getString(1);
+    ObjectNode body = Json.readObject(row.getString(7), "notification " + id, "body");
+    URI target;
+    try {
+      target = new URI(row.getString(6));
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(
+          "notification " + id + " is stored with a target that is not a URI: " + e.getMessage(),
+          e);
+    }
+    return new Notification(
+        id,
+        row.getString(2),
+        row.getLong(3),
+        row.getString(4),
+        row.getString(5),
+        target,
+        body,
+        Instant.ofEpochMilli(row.getLong(8)));
+  }
+
+  /**
+   * The state in column 9 of a {@link #SELECT_DELIVERIES} row.
+   *
+   * @throws IllegalStateException for a state the store never writes
+   */
+  static Delivery.State state(String notificationId, String stored) {
+    return switch (stored) {
+      case PENDING -> Delivery.State.PENDING;
+      case DELIVERED -> Delivery.State.DELIVERED;
+      case GAVE_UP -> Delivery.State.GAVE_UP;
+      default ->
+          throw new IllegalStateException(
+              "notification "
+                  + notificationId
+                  + " is stored with an unknown state '"
+                  + stored
+                  + "'");
+    };
+  }
+
+  /** The attempt in columns 11 to 15 of a {@link #SELECT_DELIVERIES} row, if the row has one. */
+  static Optional<Delivery.Attempt> readAttempt(String notificationId, ResultSet row)
+      throws SQLException {
+    int number = row.getInt(11);
+    if (row.wasNull()) {
+      return Optional.empty();
+    }
+    Instant at = Instant.ofEpochMilli(row.getLong(12));
+    int status = row.getInt(13);
+    Optional<Integer> maybeStatus = row.wasNull() ? Optional.empty() : Optional.of(status);
+    Duration latency = Duration.ofMillis(row.getLong(14));
+    Optional<String> error = Optional.ofNullable(row.getString(15));
+    return Optional.of(
+        new Delivery.Attempt(notificationId, number, at, maybeStatus, latency, error));
+  }
+}

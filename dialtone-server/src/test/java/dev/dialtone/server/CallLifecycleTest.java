@@ -25,14 +25,17 @@ class CallLifecycleTest {
   static DialtoneServer server;
   static CallbackReceiver bot;
   static TestClient client;
-  static String token;
+
+  /** A fresh token: tests move the clock past a token's lifetime. */
+  static String token() {
+    return client.token(Demo.CALLING_BOT, Demo.CONTOSO);
+  }
 
   @BeforeAll
   static void start() {
     server = DialtoneServer.start(ServerConfig.demo(dataDir).withPort(0).withInMemory(true).withClock(clock));
     bot = new CallbackReceiver();
     client = new TestClient(server.baseUrl());
-    token = client.token(Demo.CALLING_BOT, Demo.CONTOSO);
   }
 
   @AfterAll
@@ -52,7 +55,7 @@ class CallLifecycleTest {
   }
 
   static String create(String body) {
-    TestClient.Response response = client.postJson("/v1.0/communications/calls", token, body);
+    TestClient.Response response = client.postJson("/v1.0/communications/calls", token(), body);
     assertThat(response.status()).as(response.body()).isEqualTo(201);
     return response.json().path("id").asText();
   }
@@ -90,7 +93,7 @@ class CallLifecycleTest {
     List<JsonNode> all = awaitNotifications(id, 2);
     assertThat(states(all)).containsExactly("updated:establishing", "updated:established");
     assertThat(all.get(1).path("resourceData").path("direction").asText()).isEqualTo("outgoing");
-    assertThat(client.get("/v1.0/communications/calls/" + id, token).json().path("state").asText())
+    assertThat(client.get("/v1.0/communications/calls/" + id, token()).json().path("state").asText())
         .isEqualTo("established");
   }
 
@@ -99,7 +102,7 @@ class CallLifecycleTest {
     String id = create(p2p(Demo.JOHN));
     clock.advance(Duration.ofSeconds(1));
     awaitNotifications(id, 2);
-    assertThat(client.delete("/v1.0/communications/calls/" + id, token).status()).isEqualTo(204);
+    assertThat(client.delete("/v1.0/communications/calls/" + id, token()).status()).isEqualTo(204);
     List<JsonNode> all = awaitNotifications(id, 4);
     assertThat(states(all)).containsExactly(
         "updated:establishing", "updated:established", "updated:terminating", "deleted:terminated");
@@ -170,16 +173,16 @@ class CallLifecycleTest {
     clock.advance(Duration.ofSeconds(1));
     awaitNotifications(id, 2);
     clock.advance(Duration.ofMinutes(30));
-    TestClient.Response keepAlive = client.postJson("/v1.0/communications/calls/" + id + "/keepAlive", token, "");
+    TestClient.Response keepAlive = client.postJson("/v1.0/communications/calls/" + id + "/keepAlive", token(), "");
     assertThat(keepAlive.status()).isEqualTo(200);
     clock.advance(Duration.ofMinutes(30)); // 60 min since start, 30 since the keepAlive: still alive
-    assertThat(client.get("/v1.0/communications/calls/" + id, token).status()).isEqualTo(200);
+    assertThat(client.get("/v1.0/communications/calls/" + id, token()).status()).isEqualTo(200);
     clock.advance(Duration.ofMinutes(16));
     List<JsonNode> all = awaitNotifications(id, 3);
     JsonNode result = all.get(2).path("resourceData").path("resultInfo");
     assertThat(result.path("code").asInt()).isEqualTo(408);
     assertThat(result.path("subcode").asInt()).isEqualTo(8537);
-    assertThat(client.postJson("/v1.0/communications/calls/" + id + "/microsoft.graph.keepAlive", token, "").status())
+    assertThat(client.postJson("/v1.0/communications/calls/" + id + "/microsoft.graph.keepAlive", token(), "").status())
         .isEqualTo(404);
   }
 

@@ -88,6 +88,7 @@ class DurabilityTest {
       bot.failNext(0); // the bot is back
 
       try (ServerProcess second = ServerProcess.start(dataDir)) {
+        assertThat(second.baseUrl()).isNotBlank();
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
             .until(() -> ids.stream().allMatch(id -> bot.about(id).size() >= 2));
         for (String id : ids) {

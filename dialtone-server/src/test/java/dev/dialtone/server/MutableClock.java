@@ -15,8 +15,9 @@ final class MutableClock extends Clock {
     this.now = new AtomicReference<>(start);
   }
 
+  /** Starts at the real time, so tokens it stamps also validate against real clocks. */
   static MutableClock startingNow() {
-    return new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
+    return new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
   }
 
   void advance(Duration duration) {

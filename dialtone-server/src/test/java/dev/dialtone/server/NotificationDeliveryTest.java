@@ -34,14 +34,17 @@ class NotificationDeliveryTest {
   static DialtoneServer server;
   static CallbackReceiver bot;
   static TestClient client;
-  static String token;
+
+  /** A fresh token: tests move the clock past a token's lifetime. */
+  static String token() {
+    return client.token(Demo.CALLING_BOT, Demo.CONTOSO);
+  }
 
   @BeforeAll
   static void start() {
     server = DialtoneServer.start(ServerConfig.demo(dataDir).withPort(0).withInMemory(true).withClock(clock));
     bot = new CallbackReceiver();
     client = new TestClient(server.baseUrl());
-    token = client.token(Demo.CALLING_BOT, Demo.CONTOSO);
   }
 
   @AfterAll
@@ -51,7 +54,7 @@ class NotificationDeliveryTest {
   }
 
   static String create() {
-    TestClient.Response response = client.postJson("/v1.0/communications/calls", token, CallLifecycleTest.p2pTo(bot.url(), Demo.JOHN));
+    TestClient.Response response = client.postJson("/v1.0/communications/calls", token(), CallLifecycleTest.p2pTo(bot.url(), Demo.JOHN));
     assertThat(response.status()).as(response.body()).isEqualTo(201);
     return response.json().path("id").asText();
   }

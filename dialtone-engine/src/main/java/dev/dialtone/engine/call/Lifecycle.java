@@ -116,7 +116,7 @@ final class Lifecycle {
       case PARTY_ACTION -> partyAction(call, timer, now);
       case RINGING_TIMEOUT -> ringingTimedOut(call, timer, now);
       case KEEP_ALIVE_EXPIRY ->
-          terminate(call, now, 408, 8537, "Keep Alive timeout, cleaned up inactive call", false);
+          terminate(call, call.resourceCopy(), now, 408, 8537, "Keep Alive timeout, cleaned up inactive call", false);
       // Incoming calls are not created yet; a stray deadline just goes away.
       case ANSWER_DEADLINE -> CallChange.cancelling(List.of(timer.id()));
     };
@@ -124,7 +124,7 @@ final class Lifecycle {
 
   /** The bot hangs up: {@code terminating}, then {@code terminated}. */
   static CallChange hangUp(Call call, Instant now) {
-    return terminate(call, now, 200, 5001, "The conversation has ended.", true);
+    return terminate(call, call.resourceCopy(), now, 200, 5001, "The conversation has ended.", true);
   }
 
   private static CallChange partyAction(Call call, Timer timer, Instant now) {
@@ -185,12 +185,12 @@ final class Lifecycle {
         }
         party.put("status", Parties.Status.LEFT.wire());
         if (scenario == Scenario.PEER_TO_PEER || scenario == Scenario.PSTN) {
-          return terminate(withResource(call, resource, now), now, 200,
+          return terminate(call, resource, now, 200,
               scenario == Scenario.PSTN ? 540000 : 4521,
               scenario == Scenario.PSTN ? "The PSTN user hung up." : "The other participant ended the call.", false);
         }
         if (Parties.count(resource, Parties.Status.IN_CALL) == 0) {
-          return terminate(withResource(call, resource, now), now, 200, 5002, "All other participants left the call.", false);
+          return terminate(call, resource, now, 200, 5002, "All other participants left the call.", false);
         }
         Call next = withResource(call, resource, now);
         return change(next, List.of(new CallNotifications(next, now).roster(Parties.roster(resource))), List.of(), List.of(timer.id()));
@@ -208,7 +208,7 @@ final class Lifecycle {
         Parties.count(resource, Parties.Status.RINGING) == 0
             && Parties.count(resource, Parties.Status.IN_CALL) == 0;
     if (nobodyLeft) {
-      return terminate(withResource(call, resource, now), now, code, subcode, message, false);
+      return terminate(call, resource, now, code, subcode, message, false);
     }
     return change(withResource(call, resource, now), List.of(), List.of(), List.of(timer.id()));
   }
@@ -223,14 +223,23 @@ final class Lifecycle {
       }
     }
     if (Parties.count(resource, Parties.Status.IN_CALL) == 0) {
-      return terminate(withResource(call, resource, now), now, 408, 8544, "Callee could not be reached.", false);
+      return terminate(call, resource, now, 408, 8544, "Callee could not be reached.", false);
     }
     return change(withResource(call, resource, now), List.of(), List.of(), cancelled);
   }
 
+  /**
+   * Ends the call: {@code resource} is the call's representation with this step's other changes
+   * (a party that left), to which the result is added; the version moves by one.
+   */
   private static CallChange terminate(
-      Call call, Instant now, int code, int subcode, String message, boolean passTerminating) {
-    ObjectNode resource = call.resourceCopy();
+      Call call,
+      ObjectNode resource,
+      Instant now,
+      int code,
+      int subcode,
+      String message,
+      boolean passTerminating) {
     ObjectNode resultInfo = JSON.objectNode();
     resultInfo.put("@odata.type", "#microsoft.graph.resultInfo");
     resultInfo.put("code", code);

@@ -2,6 +2,7 @@ package dev.dialtone.engine.call;
 
 import java.time.Clock;
 import java.time.Duration;
+import dev.dialtone.engine.EngineException;
 import java.util.List;
 import java.util.Objects;
 
@@ -35,22 +36,37 @@ public final class TimerWorker {
   }
 
   /**
-   * Fires every timer due now, batch after batch.
+   * Fires every timer due now, batch after batch. A timer whose change fails stays claimed until
+   * its lease runs out and is fired again then; the others go on.
    *
    * @return how many timers fired
+   * @throws EngineException the first failure, with the others suppressed, after every due timer
+   *     was tried
    */
   public int runDue() {
     int fired = 0;
+    EngineException failure = null;
     while (true) {
       List<Timer> due = store.claimTimers(owner, clock.instant(), LEASE, BATCH);
       for (Timer timer : due) {
-        fire(timer);
+        try {
+          fire(timer);
+          fired++;
+        } catch (EngineException e) {
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
       }
-      fired += due.size();
       if (!due.isEmpty()) {
         afterCommit.run();
       }
       if (due.size() < BATCH) {
+        if (failure != null) {
+          throw failure;
+        }
         return fired;
       }
     }

@@ -71,9 +71,20 @@ class LifecycleTest {
     CallChange start = Lifecycle.start(created(), Scenario.PEER_TO_PEER, directory(decline), T0);
     CallChange declined = Lifecycle.fire(start.call().orElseThrow(), timer(start, TimerKind.PARTY_ACTION), T0.plusSeconds(2));
     assertThat(declined.call().orElseThrow().state()).isEqualTo(CallState.TERMINATED);
+    assertThat(declined.call().orElseThrow().version()).as("one step, one version").isEqualTo(2);
     assertThat(declined.cancelAllTimers()).isTrue();
     assertThat(declined.notifications().get(0).body().path("value").get(0).path("resourceData")
         .path("resultInfo").path("code").asInt()).isEqualTo(603);
+  }
+
+  @Test
+  void ringingTimeout_withNobodyInTheCall_endsItWith408_8544_inOneVersion() throws Exception {
+    Behaviour never = new Behaviour(Behaviour.Response.NO_ANSWER, Duration.ZERO, Optional.empty());
+    CallChange start = Lifecycle.start(created(), Scenario.PEER_TO_PEER, directory(never), T0);
+    CallChange timedOut = Lifecycle.fire(start.call().orElseThrow(), timer(start, TimerKind.RINGING_TIMEOUT), T0.plusSeconds(60));
+    Call ended = timedOut.call().orElseThrow();
+    assertThat(ended.version()).isEqualTo(2);
+    assertThat(ended.resource().path("resultInfo").path("subcode").asInt()).isEqualTo(8544);
   }
 
   @Test

@@ -48,6 +48,13 @@ final class CallNotifications {
         call.state().isTerminal() ? "deleted" : "updated", "/calls/" + call.id(), data);
   }
 
+  /** The {@code created} notification of an incoming call: the whole call, as GET would show it. */
+  Notification created() {
+    ObjectNode data = call.resourceCopy();
+    data.properties().removeIf(entry -> entry.getKey().startsWith("@dialtone."));
+    return notification("created", "/calls/" + call.id(), data);
+  }
+
   /** A state notification for an intermediate state the call passes through in this change. */
   Notification passingState(CallState state) {
     ObjectNode data = JSON.objectNode();

@@ -135,6 +135,82 @@ public final class CallService {
   }
 
   /**
+   * Answers an incoming call ({@code POST …/answer}): it becomes {@code establishing} at the
+   * answer's callbackUri, then {@code established}.
+   *
+   * @throws EngineException 400 for a body that breaks the action's schema or a callbackUri that
+   *     is not allowed; {@code 7504} for app-hosted media without Calls.AccessMedia.All; 409 if the
+   *     call is not ringing
+   */
+  public void answer(Caller caller, String id, JsonNode body) {
+    ObjectNode answer = actionBody(body, "answer");
+    visibleLiveCall(caller, id);
+    if (isType(answer.path("mediaConfig"), "microsoft.graph.appHostedMediaConfig")
+        && !caller.has(Permission.CALLS_ACCESS_MEDIA_ALL)) {
+      throw CallingErrors.insufficientPermissions(
+          "Answering with app-hosted media needs the application permission Calls.AccessMedia.All.");
+    }
+    CallbackUris.check(answer.path("callbackUri").asText(), policy);
+    changeLiveCall(id, call -> Lifecycle.answer(call, answer, clock.instant()));
+  }
+
+  /** Rejects an incoming call ({@code POST …/reject}); only a ringing call can be rejected. */
+  public void reject(Caller caller, String id, JsonNode body) {
+    ObjectNode reject = actionBody(body, "reject");
+    visibleLiveCall(caller, id);
+    if (reject.hasNonNull("callbackUri")) {
+      CallbackUris.check(reject.get("callbackUri").asText(), policy);
+    }
+    changeLiveCall(
+        id,
+        call -> {
+          if (call.state() != CallState.INCOMING) {
+            throw new IllegalTransitionException(call.state(), CallState.TERMINATED);
+          }
+          return Lifecycle.reject(call, reject, clock.instant());
+        });
+  }
+
+  /**
+   * Redirects an incoming call to other targets ({@code POST …/redirect}); needs
+   * Calls.Initiate.All.
+   */
+  public void redirect(Caller caller, String id, JsonNode body) {
+    ObjectNode redirect = actionBody(body, "redirect");
+    visibleLiveCall(caller, id);
+    if (!caller.has(Permission.CALLS_INITIATE_ALL)) {
+      throw CallingErrors.insufficientPermissions(
+          "Redirecting a call needs the application permission Calls.Initiate.All.");
+    }
+    int timeout = redirect.path("timeout").asInt(55);
+    if (redirect.has("timeout") && (timeout < 15 || timeout > 90)) {
+      throw EngineException.invalidRequest("timeout: must be 15 to 90 seconds, got " + timeout + ".");
+    }
+    if (redirect.path("targets").size() > 25) {
+      throw EngineException.invalidRequest(
+          "targets: a redirect rings at most 25 targets at once, got " + redirect.path("targets").size() + ".");
+    }
+    if (redirect.hasNonNull("callbackUri")) {
+      CallbackUris.check(redirect.get("callbackUri").asText(), policy);
+    }
+    changeLiveCall(id, call -> Lifecycle.redirect(call, redirect, clock.instant()));
+  }
+
+  private ObjectNode actionBody(JsonNode body, String action) {
+    ObjectNode request = body instanceof ObjectNode object ? object : JSON.objectNode();
+    schema.validateActionBody(request, action, CALL_TYPE);
+    return request;
+  }
+
+  private void changeLiveCall(String id, java.util.function.Function<Call, CallChange> step) {
+    CallChanges.applyWithRetry(
+        store,
+        id,
+        current -> step.apply(current.filter(c -> !c.state().isTerminal()).orElseThrow(() -> callNotFound(id))));
+    afterCommit.run();
+  }
+
+  /**
    * Keeps a call alive for another 45 minutes.
    *
    * @throws EngineException 404 if the call has ended (as Graph answers a late keepAlive)

@@ -51,6 +51,8 @@ final class Lifecycle {
   static final String BUSY = "busy";
   static final String HANG_UP = "hangUp";
   static final String ADMIT = "admit";
+  /** How long an incoming call may ring before the bot answers, rejects or redirects it. */
+  static final Duration ANSWER_WINDOW = Duration.ofSeconds(15);
 
   private Lifecycle() {}
 
@@ -117,9 +119,71 @@ final class Lifecycle {
       case RINGING_TIMEOUT -> ringingTimedOut(call, timer, now);
       case KEEP_ALIVE_EXPIRY ->
           terminate(call, call.resourceCopy(), now, 408, 8537, "Keep Alive timeout, cleaned up inactive call", false);
-      // Incoming calls are not created yet; a stray deadline just goes away.
-      case ANSWER_DEADLINE -> CallChange.cancelling(List.of(timer.id()));
+      case ANSWER_DEADLINE ->
+          call.state() == CallState.INCOMING
+              ? terminate(call, call.resourceCopy(), now, 408, 1106,
+                  "Call acceptance was not acknowledged in time.", false)
+              : CallChange.cancelling(List.of(timer.id()));
     };
+  }
+
+  // ---- incoming calls -------------------------------------------------------------------
+
+  /**
+   * The change that brings an incoming call to the bot: the {@code created} notification to the
+   * app's calling webhook, and the 15-second answer deadline.
+   */
+  static CallChange incoming(Call call, Instant now) {
+    Timer deadline =
+        new Timer(call.id() + "/answer-deadline", call.id(), TimerKind.ANSWER_DEADLINE,
+            now.plus(ANSWER_WINDOW), JSON.objectNode());
+    return new CallChange(
+        Optional.of(call), List.of(new CallNotifications(call, now).created()), List.of(deadline), List.of(), false);
+  }
+
+  /**
+   * The bot answers: the call is {@code establishing} at the answer's callbackUri, and becomes
+   * {@code established} a moment later when the media connect.
+   */
+  static CallChange answer(Call call, ObjectNode answer, Instant now) {
+    ObjectNode resource = call.resourceCopy();
+    resource.put("callbackUri", answer.path("callbackUri").asText());
+    resource.set("mediaConfig", answer.path("mediaConfig").deepCopy());
+    if (answer.hasNonNull("acceptedModalities")) {
+      resource.set("activeModalities", answer.get("acceptedModalities").deepCopy());
+    }
+    Call establishing = withState(call, resource, CallState.ESTABLISHING, now);
+    return new CallChange(
+        Optional.of(establishing),
+        List.of(new CallNotifications(establishing, now).state()),
+        List.of(partyTimer(call.id(), "media", ADMIT, now.plus(MEETING_ADMISSION)), keepAliveTimer(call.id(), now)),
+        List.of(call.id() + "/answer-deadline"),
+        false);
+  }
+
+  /** The bot rejects: the call ends at once ({@code busy} as 486, otherwise 603). */
+  static CallChange reject(Call call, ObjectNode reject, Instant now) {
+    ObjectNode resource = call.resourceCopy();
+    if (reject.hasNonNull("callbackUri")) {
+      resource.put("callbackUri", reject.get("callbackUri").asText());
+    }
+    boolean busy = reject.path("reason").asText("none").equalsIgnoreCase("busy");
+    return terminate(call, resource, now, busy ? 486 : 603, 0,
+        busy ? "The call was rejected as busy." : "The call was rejected.", false);
+  }
+
+  /** The bot redirects the call to other targets: it leaves the bot ({@code redirecting}, then ended). */
+  static CallChange redirect(Call call, ObjectNode redirect, Instant now) {
+    ObjectNode resource = call.resourceCopy();
+    if (redirect.hasNonNull("callbackUri")) {
+      resource.put("callbackUri", redirect.get("callbackUri").asText());
+    }
+    call.state().moveTo(CallState.REDIRECTING);
+    CallChange ended = terminate(call, resource, now, 302, 0, "The call was redirected.", false);
+    Call terminated = ended.call().orElseThrow();
+    CallNotifications n = new CallNotifications(terminated, now);
+    return new CallChange(
+        ended.call(), List.of(n.passingState(CallState.REDIRECTING), n.state()), List.of(), List.of(), true);
   }
 
   /** The bot hangs up: {@code terminating}, then {@code terminated}. */
@@ -133,9 +197,16 @@ final class Lifecycle {
     ObjectNode resource = call.resourceCopy();
     Scenario scenario = scenario(resource);
     if (action.equals(ADMIT)) {
+      if (call.state() != CallState.ESTABLISHING) {
+        return CallChange.cancelling(List.of(timer.id()));
+      }
       Call established = withState(call, resource, CallState.ESTABLISHED, now);
       CallNotifications n = new CallNotifications(established, now);
-      return change(established, List.of(n.state(), n.roster(Parties.roster(resource))), List.of(), List.of(timer.id()));
+      List<Notification> notifications = new ArrayList<>(List.of(n.state()));
+      if (scenario.hasRoster()) {
+        notifications.add(n.roster(Parties.roster(resource)));
+      }
+      return change(established, notifications, List.of(), List.of(timer.id()));
     }
     Optional<ObjectNode> found = Parties.find(resource, key);
     if (found.isEmpty()) {

@@ -91,6 +91,7 @@ public final class AdminApi {
     routing.get("/dialtone/calls/{id}", guarded(this::getCall));
     routing.get("/dialtone/calls/{id}/notifications", guarded(this::getNotifications));
     routing.post("/dialtone/calls/{id}/parties/{party}/{action}", guarded(this::partyAction));
+    routing.post("/dialtone/incoming-calls", guarded(this::incomingCall));
     routing.put("/dialtone/faults/applications/{id}", guarded(this::putFaults));
     routing.put("/dialtone/faults/calls/{id}", guarded(this::putFaults));
     routing.delete("/dialtone/faults", guarded((req, res) -> {
@@ -203,6 +204,21 @@ public final class AdminApi {
       faults.setForApplication(id, set);
     }
     sendJson(res, 200, MAPPER.valueToTree(entry));
+  }
+
+  /** A simulated caller calls a bot: {@code {"from": "user:{id}", "to": "application:{appId}"}}. */
+  record IncomingCallEntry(String from, String to) {}
+
+  private void incomingCall(ServerRequest req, ServerResponse res) {
+    IncomingCallEntry entry = read(req, IncomingCallEntry.class);
+    if (entry.from() == null || entry.to() == null) {
+      throw new IllegalArgumentException("an incoming call needs \"from\" and \"to\"");
+    }
+    Call call = simulator.incomingCall(entry.from(), entry.to());
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("id", call.id());
+    body.put("state", call.state().wireName());
+    sendJson(res, 201, body);
   }
 
   private void partyAction(ServerRequest req, ServerResponse res) {

@@ -12,6 +12,7 @@ import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The Graph edge: {@code /v1.0} and {@code /beta} calls routes, authentication, JSON in and out,
@@ -72,6 +73,16 @@ public final class GraphEdge {
         } else {
           throw new MethodNotAllowed(method, "GET, DELETE");
         }
+      } else if (Set.of("answer", "reject", "redirect").contains(path.action().get())) {
+        requireMethod(method, Method.POST);
+        String id = path.callId().get();
+        var body = req.content().hasEntity() ? Json.parse(Bodies.read(req, maxBodyBytes)) : null;
+        switch (path.action().get()) {
+          case "answer" -> calls.answer(caller, id, body);
+          case "reject" -> calls.reject(caller, id, body);
+          default -> calls.redirect(caller, id, body);
+        }
+        res.status(202).send();
       } else if (path.action().get().equals("keepalive")) {
         requireMethod(method, Method.POST);
         calls.keepAlive(caller, path.callId().get());

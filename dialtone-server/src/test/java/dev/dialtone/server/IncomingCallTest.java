@@ -53,7 +53,7 @@ class IncomingCallTest {
     return response.json().path("id").asText();
   }
 
-  static List<JsonNode> await(String id, int count) {
+  static List<JsonNode> awaitNotifications(String id, int count) {
     await().atMost(Duration.ofSeconds(20)).until(() -> bot.about(id).size() >= count);
     return bot.about(id);
   }
@@ -70,7 +70,7 @@ class IncomingCallTest {
   @Test
   void incomingCall_reachesTheWebhook_andAnsweringEstablishesIt() {
     String id = johnCallsTheBot();
-    JsonNode created = await(id, 1).get(0);
+    JsonNode created = awaitNotifications(id, 1).get(0);
     assertThat(created.path("changeType").asText()).isEqualTo("created");
     JsonNode call = created.path("resourceData");
     assertThat(call.path("state").asText()).isEqualTo("incoming");
@@ -84,7 +84,7 @@ class IncomingCallTest {
     assertThat(answered.status()).as(answered.body()).isEqualTo(202);
     assertThat(answered.body()).isEmpty();
     clock.advance(Duration.ofSeconds(1));
-    List<JsonNode> all = await(id, 3);
+    List<JsonNode> all = awaitNotifications(id, 3);
     assertThat(all.subList(1, 3)).extracting(n -> n.path("resourceData").path("state").asText())
         .containsExactly("establishing", "established");
 
@@ -95,10 +95,10 @@ class IncomingCallTest {
   @Test
   void rejectingAnIncomingCall_endsIt() {
     String id = johnCallsTheBot();
-    await(id, 1);
+    awaitNotifications(id, 1);
     TestClient.Response rejected = client.postJson("/v1.0/communications/calls/" + id + "/reject", token(), "{\"reason\":\"busy\"}");
     assertThat(rejected.status()).as(rejected.body()).isEqualTo(202);
-    JsonNode ended = await(id, 2).get(1);
+    JsonNode ended = awaitNotifications(id, 2).get(1);
     assertThat(ended.path("changeType").asText()).isEqualTo("deleted");
     assertThat(ended.path("resourceData").path("resultInfo").path("code").asInt()).isEqualTo(486);
   }
@@ -106,11 +106,11 @@ class IncomingCallTest {
   @Test
   void redirectingAnIncomingCall_endsItForTheBot() {
     String id = johnCallsTheBot();
-    await(id, 1);
+    awaitNotifications(id, 1);
     String redirect = "{\"targets\":[{\"identity\":{\"user\":{\"id\":\"98da8a1a-1b87-452c-a713-65d3f10b5555\"}}}],\"timeout\":30}";
     TestClient.Response redirected = client.postJson("/v1.0/communications/calls/" + id + "/redirect", token(), redirect);
     assertThat(redirected.status()).as(redirected.body()).isEqualTo(202);
-    List<JsonNode> all = await(id, 3);
+    List<JsonNode> all = awaitNotifications(id, 3);
     assertThat(all.subList(1, 3)).extracting(n -> n.path("changeType").asText() + ":" + n.path("resourceData").path("state").asText())
         .containsExactly("updated:redirecting", "deleted:terminated");
   }
@@ -118,9 +118,9 @@ class IncomingCallTest {
   @Test
   void unansweredFor15Seconds_theCallEndsWith408_1106() {
     String id = johnCallsTheBot();
-    await(id, 1);
+    awaitNotifications(id, 1);
     clock.advance(Duration.ofSeconds(16));
-    JsonNode ended = await(id, 2).get(1);
+    JsonNode ended = awaitNotifications(id, 2).get(1);
     assertThat(ended.path("resourceData").path("resultInfo").path("code").asInt()).isEqualTo(408);
     assertThat(ended.path("resourceData").path("resultInfo").path("subcode").asInt()).isEqualTo(1106);
   }
@@ -128,7 +128,7 @@ class IncomingCallTest {
   @Test
   void answerWithoutItsRequiredParameters_isRejectedByTheSchema() {
     String id = johnCallsTheBot();
-    await(id, 1);
+    awaitNotifications(id, 1);
     TestClient.Response response = client.postJson("/v1.0/communications/calls/" + id + "/answer", token(), "{\"acceptedModalities\":[\"audio\"]}");
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.json().path("error").path("message").asText()).contains("callbackUri");

@@ -15,6 +15,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import static org.awaitility.Awaitility.await;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,13 +38,14 @@ class SeedExamplesTest {
   private static final Set<String> GENERATED = Set.of("id", "callChainId", "myParticipantId");
 
   @TempDir static Path dataDir;
+  static final MutableClock clock = MutableClock.startingNow();
   static DialtoneServer server;
   static CallbackReceiver receiver;
   static TestClient client;
 
   @BeforeAll
   static void start() {
-    server = DialtoneServer.start(ServerConfig.demo(dataDir).withPort(0).withInMemory(true));
+    server = DialtoneServer.start(ServerConfig.demo(dataDir).withPort(0).withInMemory(true).withClock(clock));
     receiver = new CallbackReceiver();
     client = new TestClient(server.baseUrl());
   }
@@ -108,6 +111,58 @@ class SeedExamplesTest {
     ObjectNode created = ((ObjectNode) body).deepCopy();
     created.remove("@odata.context");
     assertThat(readBody).isEqualTo(created);
+
+    assertNotificationsAsOnThePage(example, body.path("id").asText());
+  }
+
+  /**
+   * The bot's notifications, in order: {@code establishing}, then (the other side answering after
+   * a second, or the meeting letting the bot in) {@code established}; group calls and meetings add
+   * roster updates. Where the page shows the notifications (examples 1 and 5), ours have their shape.
+   */
+  private static void assertNotificationsAsOnThePage(int example, String id) throws IOException {
+    await().atMost(java.time.Duration.ofSeconds(20)).until(() -> receiver.about(id).size() >= 1);
+    clock.advance(java.time.Duration.ofSeconds(1));
+    int expected = switch (example) {
+      case 3, 4 -> 4; // establishing, established, a roster for each of the two users answering
+      case 5, 6 -> 3; // establishing, established, the meeting's roster
+      default -> 2;
+    };
+    await().atMost(java.time.Duration.ofSeconds(20)).until(() -> receiver.about(id).size() >= expected);
+    List<JsonNode> notifications = receiver.about(id);
+    assertThat(notifications).hasSize(expected);
+    List<String> states = notifications.stream()
+        .filter(n -> !n.path("resourceUrl").asText().endsWith("/participants"))
+        .map(n -> n.path("resourceData").path("state").asText())
+        .toList();
+    assertThat(states).containsExactly("establishing", "established");
+    long rosters = notifications.stream().filter(n -> n.path("resourceUrl").asText().endsWith("/participants")).count();
+    assertThat(rosters).isEqualTo(expected - 2);
+    if (example == 1 || example == 5) {
+      List<String> differences = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        String name = i == 0 ? "establishing" : "established";
+        JsonNode page = PAGE_JSON.readTree(resource("example-" + example + "-notification-" + name + ".json")
+            .replace("https://bot.contoso.com/callback", receiver.url())
+            .replaceAll("2[ef]1a[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", id))
+            .path("value").get(0);
+        contains(page, notifications.get(i), "/" + name, differences);
+      }
+      assertThat(differences).as(notifications.toString()).isEmpty();
+    }
+    if (example == 5) {
+      JsonNode roster = notifications.get(2);
+      JsonNode page = PAGE_JSON.readTree(resource("example-5-notification-roster.json")).path("value").get(0);
+      assertThat(roster.path("changeType").asText()).isEqualTo(page.path("changeType").asText());
+      assertThat(roster.path("resourceUrl").asText()).isEqualTo("/communications/calls/" + id + "/participants");
+      for (JsonNode participant : roster.path("resourceData")) {
+        assertThat(participant.path("@odata.type").asText()).isEqualTo("#microsoft.graph.participant");
+        assertThat(participant.path("info").path("identity").isObject()).isTrue();
+        assertThat(participant.path("mediaStreams").get(0).path("mediaType").asText()).isEqualTo("audio");
+        assertThat(participant.has("isMuted") && participant.has("isInLobby") && participant.has("id")).isTrue();
+      }
+      assertThat(roster.path("resourceData").findValuesAsText("displayName")).contains("John", "Calling Bot");
+    }
   }
 
   /**

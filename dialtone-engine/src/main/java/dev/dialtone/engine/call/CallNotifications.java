@@ -65,6 +65,19 @@ final class CallNotifications {
     return notification("updated", "/calls/" + call.id(), data);
   }
 
+  /** A tone the other side pressed: an {@code updated} call with {@code toneInfo}. */
+  Notification tone(long sequenceId, String tone) {
+    ObjectNode data = JSON.objectNode();
+    data.put("@odata.type", "#microsoft.graph.call");
+    data.put("state", call.state().wireName());
+    ObjectNode toneInfo = data.putObject("toneInfo");
+    toneInfo.put("@odata.type", "#microsoft.graph.toneInfo");
+    toneInfo.put("sequenceId", sequenceId);
+    toneInfo.put("tone", tone);
+    data.put("id", call.id());
+    return notification("updated", "/calls/" + call.id(), data);
+  }
+
   /** A roster notification: every participant now in the call. */
   Notification roster(List<ObjectNode> participants) {
     ArrayNode data = JSON.arrayNode();

@@ -51,6 +51,8 @@ final class Lifecycle {
   static final String BUSY = "busy";
   static final String HANG_UP = "hangUp";
   static final String ADMIT = "admit";
+  static final String TONES = "tones";
+  static final String JOIN = "join";
   /** How long an incoming call may ring before the bot answers, rejects or redirects it. */
   static final Duration ANSWER_WINDOW = Duration.ofSeconds(15);
 
@@ -86,6 +88,7 @@ final class Lifecycle {
         ObjectNode party = Parties.party(key, identity, Parties.Status.RINGING);
         Behaviour behaviour = behaviour(key, directory);
         party.put("hangUpAfterMs", behaviour.hangUpAfter().map(Duration::toMillis).orElse(-1L));
+        party.put("tones", behaviour.tones());
         parties.add(party);
         firstMove(behaviour)
             .ifPresent(action -> timers.add(partyTimer(created.id(), key, action, now.plus(behaviour.after()))));
@@ -209,6 +212,9 @@ final class Lifecycle {
       return change(established, notifications, List.of(), List.of(timer.id()));
     }
     Optional<ObjectNode> found = Parties.find(resource, key);
+    if (action.equals(JOIN)) {
+      return join(call, resource, scenario, found, timer, now);
+    }
     if (found.isEmpty()) {
       return CallChange.cancelling(List.of(timer.id()));
     }
@@ -225,6 +231,10 @@ final class Lifecycle {
         if (hangUpAfter >= 0) {
           timers.add(partyTimer(call.id(), key, HANG_UP, now.plusMillis(hangUpAfter)));
         }
+        String tones = party.path("tones").asText("");
+        if (!tones.isEmpty()) {
+          timers.add(tonesTimer(call.id(), key, tones, now.plusSeconds(1)));
+        }
         List<String> cancelled = new ArrayList<>(List.of(timer.id()));
         if (Parties.count(resource, Parties.Status.RINGING) == 0) {
           cancelled.add(call.id() + "/ringing");
@@ -240,6 +250,29 @@ final class Lifecycle {
           notifications.add(n.roster(Parties.roster(resource)));
         }
         return change(next, notifications, timers, cancelled);
+      }
+      case TONES -> {
+        if (status != Parties.Status.IN_CALL || call.state() != CallState.ESTABLISHED) {
+          return CallChange.cancelling(List.of(timer.id()));
+        }
+        long sequence = resource.path("@dialtone.toneSequence").asLong(0);
+        List<String> pressed = new ArrayList<>();
+        for (char key2 : timer.data().path("tones").asText("").toCharArray()) {
+          pressed.add(toneMember(key2));
+        }
+        resource.put("@dialtone.toneSequence", sequence + pressed.size());
+        ObjectNode lastTone = JSON.objectNode();
+        lastTone.put("@odata.type", "#microsoft.graph.toneInfo");
+        lastTone.put("sequenceId", sequence + pressed.size());
+        lastTone.put("tone", pressed.isEmpty() ? "tone0" : pressed.get(pressed.size() - 1));
+        resource.set("toneInfo", lastTone);
+        Call next = withResource(call, resource, now);
+        CallNotifications n = new CallNotifications(next, now);
+        List<Notification> notifications = new ArrayList<>();
+        for (int i = 0; i < pressed.size(); i++) {
+          notifications.add(n.tone(sequence + i + 1, pressed.get(i)));
+        }
+        return change(next, notifications, List.of(), List.of(timer.id()));
       }
       case DECLINE, BUSY -> {
         if (status != Parties.Status.RINGING) {
@@ -270,6 +303,39 @@ final class Lifecycle {
         return CallChange.cancelling(List.of(timer.id()));
       }
     }
+  }
+
+  /** Someone joins a meeting the bot is in: the roster grows. */
+  private static CallChange join(
+      Call call, ObjectNode resource, Scenario scenario, Optional<ObjectNode> found, Timer timer, Instant now) {
+    if (scenario != Scenario.MEETING_JOIN) {
+      return CallChange.cancelling(List.of(timer.id()));
+    }
+    if (found.isPresent()) {
+      if (Parties.status(found.get()) == Parties.Status.IN_CALL) {
+        return CallChange.cancelling(List.of(timer.id()));
+      }
+      found.get().put("status", Parties.Status.IN_CALL.wire());
+    } else {
+      Parties.all(resource).add(
+          Parties.party(timer.data().path("party").asText(), timer.data().path("identity"), Parties.Status.IN_CALL));
+    }
+    Call next = withResource(call, resource, now);
+    List<Notification> notifications =
+        call.state() == CallState.ESTABLISHED
+            ? List.of(new CallNotifications(next, now).roster(Parties.roster(resource)))
+            : List.of();
+    return change(next, notifications, List.of(), List.of(timer.id()));
+  }
+
+  /** The {@code tone} enum member of a DTMF key. */
+  static String toneMember(char key) {
+    return switch (Character.toUpperCase(key)) {
+      case '*' -> "star";
+      case '#' -> "pound";
+      case 'A', 'B', 'C', 'D' -> String.valueOf(Character.toLowerCase(key));
+      default -> "tone" + key;
+    };
   }
 
   /** A party declined or was busy: the call ends if nobody is left to answer or talk to. */
@@ -360,6 +426,15 @@ final class Lifecycle {
     data.put("party", party);
     data.put("action", action);
     return new Timer(callId + "/party/" + party, callId, TimerKind.PARTY_ACTION, due, data);
+  }
+
+  /** A party presses keys; its own id, so it does not replace the party's next move. */
+  static Timer tonesTimer(String callId, String party, String tones, Instant due) {
+    ObjectNode data = JSON.objectNode();
+    data.put("party", party);
+    data.put("action", TONES);
+    data.put("tones", tones);
+    return new Timer(callId + "/tones/" + party, callId, TimerKind.PARTY_ACTION, due, data);
   }
 
   private static Optional<String> firstMove(Behaviour behaviour) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dialtone.engine.EngineException;
 import dev.dialtone.engine.directory.Application;
+import dev.dialtone.engine.directory.Behaviour;
 import dev.dialtone.engine.directory.ApplicationInstance;
 import dev.dialtone.engine.directory.Directory;
 import dev.dialtone.engine.directory.PhoneNumber;
@@ -30,7 +31,11 @@ public final class Simulator {
     ANSWER(Lifecycle.ANSWER),
     DECLINE(Lifecycle.DECLINE),
     BUSY(Lifecycle.BUSY),
-    HANG_UP(Lifecycle.HANG_UP);
+    HANG_UP(Lifecycle.HANG_UP),
+    /** Joins the meeting the call is in (meeting calls only). */
+    JOIN(Lifecycle.JOIN),
+    /** Presses DTMF keys (the keys are given separately). */
+    TONES(Lifecycle.TONES);
 
     private final String wire;
 
@@ -47,7 +52,7 @@ public final class Simulator {
         }
       }
       throw EngineException.invalidRequest(
-          "'" + text + "' is not a party action; use answer, decline, busy or hang-up.");
+          "'" + text + "' is not a party action; use answer, decline, busy, hang-up, join or tones.");
     }
   }
 
@@ -174,10 +179,38 @@ public final class Simulator {
    *     cannot do that now (answering a call it already answered)
    */
   public Call act(String callId, String party, PartyAction action) {
+    return act(callId, party, action, "");
+  }
+
+  /**
+   * Makes a party act now; {@code tones} are the keys it presses for {@link PartyAction#TONES}
+   * ({@code 0-9 * # A-D}).
+   */
+  public Call act(String callId, String party, PartyAction action, String tones) {
     ObjectNode data = JSON.objectNode();
     data.put("party", party);
     data.put("action", action.wire);
-    Timer move = new Timer(callId + "/party/" + party, callId, TimerKind.PARTY_ACTION, clock.instant(), data);
+    String timerId = callId + "/party/" + party;
+    if (action == PartyAction.TONES) {
+      if (tones.isEmpty() || !tones.chars().allMatch(c -> Behaviour.TONE_KEYS.indexOf(Character.toUpperCase(c)) >= 0)) {
+        throw EngineException.invalidRequest(
+            "tones: '" + tones + "' must be one or more DTMF keys (" + Behaviour.TONE_KEYS + ").");
+      }
+      data.put("tones", tones);
+      timerId = callId + "/tones/" + party;
+    }
+    if (action == PartyAction.JOIN) {
+      String userId = party.startsWith("user:") ? party.substring(5) : "";
+      User user = directory.get().user(userId).orElseThrow(() -> EngineException.notFound(
+          "Only directory users join meetings; '" + party + "' is not one (name them user:{id})."));
+      ObjectNode identity = data.putObject("identity");
+      identity.put("@odata.type", "#microsoft.graph.identitySet");
+      ObjectNode member = identity.putObject("user");
+      member.put("@odata.type", "#microsoft.graph.identity");
+      member.put("displayName", user.displayName());
+      member.put("id", user.id());
+    }
+    Timer move = new Timer(timerId, callId, TimerKind.PARTY_ACTION, clock.instant(), data);
     CallChange change =
         CallChanges.applyWithRetry(
             store,
@@ -187,7 +220,7 @@ public final class Simulator {
                   current
                       .filter(c -> !c.state().isTerminal())
                       .orElseThrow(() -> EngineException.notFound("No live call '" + callId + "'."));
-              if (Parties.find(call.resourceCopy(), party).isEmpty()) {
+              if (action != PartyAction.JOIN && Parties.find(call.resourceCopy(), party).isEmpty()) {
                 throw EngineException.notFound(
                     "Call '" + callId + "' has no party '" + party + "'; parties are named like user:{id} or phone:{number}.");
               }

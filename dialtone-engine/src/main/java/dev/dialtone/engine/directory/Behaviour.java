@@ -11,8 +11,10 @@ import java.util.Optional;
  * @param after how long it rings before it answers or declines (ignored for {@code NO_ANSWER},
  *     which rings until the call's ringing timeout)
  * @param hangUpAfter how long after answering it hangs up, if it does
+ * @param tones DTMF keys it presses a second after answering ({@code 0-9 * # A-D}), if any
  */
-public record Behaviour(Response response, Duration after, Optional<Duration> hangUpAfter) {
+public record Behaviour(
+    Response response, Duration after, Optional<Duration> hangUpAfter, String tones) {
 
   /** What a party does when it rings. */
   public enum Response {
@@ -24,7 +26,14 @@ public record Behaviour(Response response, Duration after, Optional<Duration> ha
 
   /** A party answers after about a second and stays until the bot hangs up. */
   public static final Behaviour DEFAULT =
-      new Behaviour(Response.ANSWER, Duration.ofSeconds(1), Optional.empty());
+      new Behaviour(Response.ANSWER, Duration.ofSeconds(1), Optional.empty(), "");
+
+  /** The keys a party can press. */
+  public static final String TONE_KEYS = "0123456789*#ABCD";
+
+  public Behaviour(Response response, Duration after, Optional<Duration> hangUpAfter) {
+    this(response, after, hangUpAfter, "");
+  }
 
   public Behaviour {
     Objects.requireNonNull(response, "response");
@@ -32,6 +41,13 @@ public record Behaviour(Response response, Duration after, Optional<Duration> ha
     Objects.requireNonNull(hangUpAfter, "hangUpAfter");
     if (after.isNegative()) {
       throw new IllegalArgumentException("a party cannot act before it rings, got after=" + after);
+    }
+    Objects.requireNonNull(tones, "tones");
+    for (char key : tones.toCharArray()) {
+      if (TONE_KEYS.indexOf(Character.toUpperCase(key)) < 0) {
+        throw new IllegalArgumentException(
+            "tones are DTMF keys (" + TONE_KEYS + "), got '" + key + "' in '" + tones + "'");
+      }
     }
     hangUpAfter.ifPresent(
         d -> {

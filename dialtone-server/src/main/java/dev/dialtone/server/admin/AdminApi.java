@@ -223,9 +223,13 @@ public final class AdminApi {
 
   private void partyAction(ServerRequest req, ServerResponse res) {
     var params = req.path().pathParameters();
-    Call call =
-        simulator.act(
-            params.get("id"), params.get("party"), Simulator.PartyAction.parse(params.get("action")));
+    Simulator.PartyAction action = Simulator.PartyAction.parse(params.get("action"));
+    String tones = "";
+    if (action == Simulator.PartyAction.TONES) {
+      JsonNode body = read(req, JsonNode.class);
+      tones = body.path("tones").asText("");
+    }
+    Call call = simulator.act(params.get("id"), params.get("party"), action, tones);
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("id", call.id());
     body.put("state", call.state().wireName());

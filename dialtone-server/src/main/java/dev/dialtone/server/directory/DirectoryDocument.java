@@ -76,12 +76,13 @@ public record DirectoryDocument(
   /**
    * How a user or phone responds when rung: {@code response} is {@code answer} (default), {@code
    * decline}, {@code busy} or {@code no-answer}; {@code after} how long it rings first (default
-   * {@code 1s}); {@code hang-up-after} how long after answering it hangs up (default never).
+   * {@code 1s}); {@code hang-up-after} how long after answering it hangs up (default never);
+   * {@code tones} the DTMF keys it presses a second after answering (e.g. {@code "1#"}).
    * Durations are written {@code 500ms}, {@code 2s}, {@code 3m} or ISO-8601 ({@code PT2S}).
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record BehaviourEntry(
-      String response, String after, @JsonProperty("hang-up-after") String hangUpAfter) {
+      String response, String after, @JsonProperty("hang-up-after") String hangUpAfter, String tones) {
 
     Behaviour toBehaviour(String owner) {
       Behaviour.Response parsed =
@@ -97,7 +98,8 @@ public record DirectoryDocument(
       return new Behaviour(
           parsed,
           after == null ? Behaviour.DEFAULT.after() : Durations.parse(after, owner + " behaviour after"),
-          Optional.ofNullable(hangUpAfter).map(d -> Durations.parse(d, owner + " behaviour hang-up-after")));
+          Optional.ofNullable(hangUpAfter).map(d -> Durations.parse(d, owner + " behaviour hang-up-after")),
+          tones == null ? "" : tones);
     }
 
     static BehaviourEntry of(Behaviour behaviour) {
@@ -107,7 +109,8 @@ public record DirectoryDocument(
       return new BehaviourEntry(
           behaviour.response().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
           behaviour.after().toMillis() + "ms",
-          behaviour.hangUpAfter().map(d -> d.toMillis() + "ms").orElse(null));
+          behaviour.hangUpAfter().map(d -> d.toMillis() + "ms").orElse(null),
+          behaviour.tones().isEmpty() ? null : behaviour.tones());
     }
   }
 

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "simulate",
     mixinStandardHelpOptions = true,
-    description = "Makes a simulated party of a call act now: answer, decline, busy or hang-up.")
+    description = "Makes a simulated party of a call act now: answer, decline, busy, hang-up, join or tones.")
 final class SimulateCommand implements Callable<Integer> {
 
   @Parameters(index = "0", description = "The call id.")
@@ -28,8 +28,11 @@ final class SimulateCommand implements Callable<Integer> {
   @Parameters(index = "1", description = "The party: user:{id}, phone:{+number} or application:{id}.")
   String party;
 
-  @Parameters(index = "2", description = "answer, decline, busy or hang-up.")
+  @Parameters(index = "2", description = "answer, decline, busy, hang-up, join (a meeting) or tones.")
   String action;
+
+  @Option(names = "--tones", defaultValue = "", description = "The DTMF keys to press with the tones action, e.g. 1#.")
+  String tones;
 
   @Option(names = "--url", defaultValue = "${env:DIALTONE_URL:-http://127.0.0.1:8080}",
       description = "The server (env DIALTONE_URL; default ${DEFAULT-VALUE}).")
@@ -46,7 +49,9 @@ final class SimulateCommand implements Callable<Integer> {
         HttpRequest.newBuilder(URI.create(url + path))
             .header("Authorization", "Bearer " + adminKey)
             .timeout(Duration.ofSeconds(30))
-            .POST(HttpRequest.BodyPublishers.noBody())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(
+                dev.dialtone.server.graph.Json.MAPPER.createObjectNode().put("tones", tones).toString()))
             .build();
     HttpResponse<String> response =
         HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());

@@ -151,6 +151,14 @@ final class GroupCommitter implements AutoCloseable {
             "serviceNotAvailable",
             "the store is closed: " + write.subject() + " was not stored");
       }
+      if (started && !threads.stream().allMatch(Thread::isAlive)) {
+        throw new EngineException(
+            Failure.UNAVAILABLE,
+            "serviceNotAvailable",
+            "the store's committer has stopped, so nothing can be committed: "
+                + write.subject()
+                + " was not stored; the server needs a restart (see its log for why it stopped)");
+      }
       if (!queue.offer(pending)) {
         throw new EngineException(
             Failure.UNAVAILABLE,
@@ -167,17 +175,29 @@ final class GroupCommitter implements AutoCloseable {
     return pending;
   }
 
+  /** How long a caller waits for its commit before it is told the outcome is unknown. */
+  static final java.time.Duration AWAIT_LIMIT = java.time.Duration.ofSeconds(60);
+
   /**
    * Waits until the write is committed or refused.
    *
    * @throws EngineException the write's own refusal ({@code CONFLICT} or {@code UNAVAILABLE}), or
    *     {@code UNAVAILABLE} if the thread is interrupted while waiting, with the interrupt flag set
-   *     again and the write's fate unknown
+   *     again and the write's fate unknown, or if it is not committed within {@link #AWAIT_LIMIT}
    */
   static void await(Pending pending) {
     Optional<Refusal> outcome;
     try {
-      outcome = pending.outcome().get();
+      outcome = pending.outcome().get(AWAIT_LIMIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new EngineException(
+          Failure.UNAVAILABLE,
+          "serviceNotAvailable",
+          pending.write().subject()
+              + " was not committed within "
+              + AWAIT_LIMIT.toSeconds()
+              + " s: it may or may not be stored; the database is too slow or the committer stopped",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EngineException(

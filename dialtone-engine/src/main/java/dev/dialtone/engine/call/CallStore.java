@@ -5,8 +5,9 @@ import java.util.Optional;
 /**
  * Where calls live. Implementations are thread-safe.
  *
- * <p>Durability contract: when {@link #insert} or {@link #update} returns, the change is committed
- * and survives a crash of the process (and, in the stores' default settings, of the machine).
+ * <p>Durability contract: when {@link #apply} (or {@link #insert}, {@link #update}) returns, the
+ * change is committed and survives a crash of the process (and, in the stores' default settings,
+ * of the machine).
  * Implementations may group the commits of concurrent callers into one transaction, but each call
  * returns only after its own change is durable.
  */

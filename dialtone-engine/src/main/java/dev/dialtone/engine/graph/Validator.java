@@ -383,35 +383,25 @@ final class Validator {
   }
 
   private static boolean isDateTimeOffset(String s) {
-    try {
-      OffsetDateTime.parse(s);
-      return true;
-    } catch (DateTimeParseException e) {
-      return false;
-    }
+    return parses(s, OffsetDateTime::parse);
   }
 
   private static boolean isDuration(String s) {
-    try {
-      Duration.parse(s);
-      return true;
-    } catch (DateTimeParseException e) {
-      return false;
-    }
+    return parses(s, Duration::parse);
   }
 
   private static boolean isDate(String s) {
-    try {
-      LocalDate.parse(s);
-      return true;
-    } catch (DateTimeParseException e) {
-      return false;
-    }
+    return parses(s, LocalDate::parse);
   }
 
   private static boolean isTimeOfDay(String s) {
+    return parses(s, LocalTime::parse);
+  }
+
+  /** True if {@code parser} accepts the text (java.time's ISO-8601 parsers). */
+  private static boolean parses(String s, java.util.function.Function<String, ?> parser) {
     try {
-      LocalTime.parse(s);
+      parser.apply(s);
       return true;
     } catch (DateTimeParseException e) {
       return false;

@@ -191,7 +191,9 @@ final class Lifecycle {
 
   /** The bot hangs up: {@code terminating}, then {@code terminated}. */
   static CallChange hangUp(Call call, Instant now) {
-    return terminate(call, call.resourceCopy(), now, 200, 5001, "The conversation has ended.", true);
+    // A call still ringing (incoming, or redirecting) ends at once, without terminating.
+    boolean viaTerminating = call.state().allowedNext().contains(CallState.TERMINATING);
+    return terminate(call, call.resourceCopy(), now, 200, 5001, "The conversation has ended.", viaTerminating);
   }
 
   private static CallChange partyAction(Call call, Timer timer, Instant now) {

@@ -85,10 +85,16 @@ public final class DialtoneServer implements AutoCloseable {
       NotificationDispatcher dispatcher =
           NotificationDispatcher.builder(
                   store,
+                  // Bots check these tokens against their own clocks: real time, never scaled.
                   CallbackTokens.create(
-                      keys, clock, config.callbackIssuer(), Duration.ofMinutes(10), Duration.ofMinutes(1)))
+                      keys,
+                      Clock.systemUTC(),
+                      config.callbackIssuer(),
+                      Duration.ofMinutes(10),
+                      Duration.ofMinutes(1)))
               .nodeId(config.nodeId())
               .clock(clock)
+              .lease(scaled(clock, NOTIFICATION_LEASE))
               .policy(
                   DeliveryPolicy.builder()
                       .allowLoopback(config.demo())
@@ -135,6 +141,14 @@ public final class DialtoneServer implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /** How long a claimed notification is this node's, in real time. */
+  private static final Duration NOTIFICATION_LEASE = Duration.ofSeconds(30);
+
+  /** A real-time span in the units of the server's clock, which may run faster than real time. */
+  private static Duration scaled(Clock clock, Duration realTime) {
+    return clock instanceof ScaledClock scaledClock ? scaledClock.scaled(realTime) : realTime;
   }
 
   /** Everything the routes need. */

@@ -69,7 +69,7 @@ public final class Main implements Callable<Integer> {
   long tokenLifetimeSeconds;
 
   @Option(names = "--time-scale", defaultValue = "${env:DIALTONE_TIME_SCALE:-1}",
-      description = "Run the server's clock this many times faster than real time, e.g. 60 makes the 45-minute keepAlive expiry take 45 s (env DIALTONE_TIME_SCALE; default ${DEFAULT-VALUE}).")
+      description = "Run the calls' clock this many times faster than real time, e.g. 60 makes the 45-minute keepAlive expiry take 45 s; for demos and tests on throwaway data (--in-memory), as a restart starts the clock again from real time (env DIALTONE_TIME_SCALE; default ${DEFAULT-VALUE}).")
   double timeScale;
 
   @Option(names = "--callback-issuer", defaultValue = "${env:DIALTONE_CALLBACK_ISSUER:-" + ServerConfig.DEFAULT_CALLBACK_ISSUER + "}",
@@ -101,6 +101,9 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     boolean demo = directory == null;
+    if (adminKey != null && adminKey.isBlank()) {
+      adminKey = null;
+    }
     boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
     if (demo && adminKey == null && !loopback) {
       // The demo's well-known admin key must not open the directory to a network.

@@ -24,6 +24,11 @@ final class ScaledClock extends Clock {
     this.scale = scale;
   }
 
+  /** How much of this clock's time passes in {@code realTime}. */
+  Duration scaled(Duration realTime) {
+    return Duration.ofNanos((long) (realTime.toNanos() * scale));
+  }
+
   @Override
   public Instant instant() {
     long elapsed = System.nanoTime() - originNanos;

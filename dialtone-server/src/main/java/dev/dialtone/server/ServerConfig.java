@@ -72,6 +72,13 @@ public record ServerConfig(
         });
     Objects.requireNonNull(directoryFile, "directoryFile");
     Objects.requireNonNull(adminKey, "adminKey");
+    adminKey.ifPresent(
+        key -> {
+          if (key.isBlank()) {
+            throw new IllegalArgumentException(
+                "admin-key must not be blank; leave it unset to disable the admin API");
+          }
+        });
     Objects.requireNonNull(publicUrl, "publicUrl");
     if (maxRequestBytes < 1024) {
       throw new IllegalArgumentException("max-request-bytes must be at least 1024, got " + maxRequestBytes);

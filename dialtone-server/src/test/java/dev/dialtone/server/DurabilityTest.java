@@ -78,6 +78,12 @@ class DurabilityTest {
       ServerProcess first = ServerProcess.start(dataDir);
       TestClient client = new TestClient(first.baseUrl());
       String token = client.token(Demo.CALLING_BOT, Demo.CONTOSO);
+      // John answers after 5 s: his answers are pending timers when the server dies.
+      String john = "{\"id\":\"" + Demo.JOHN + "\",\"tenant-id\":\"" + Demo.CONTOSO
+          + "\",\"display-name\":\"John\",\"behaviour\":{\"after\":\"5s\"}}";
+      assertThat(client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(first.baseUrl() + "/dialtone/directory/users/" + Demo.JOHN))
+          .header("Authorization", "Bearer " + ServerConfig.DEMO_ADMIN_KEY).header("Content-Type", "application/json")
+          .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(john))).status()).isEqualTo(200);
       for (int i = 0; i < calls; i++) {
         TestClient.Response response =
             client.postJson("/v1.0/communications/calls", token, CallLifecycleTest.p2pTo(bot.url(), Demo.JOHN));

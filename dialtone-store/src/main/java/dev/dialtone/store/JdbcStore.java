@@ -95,6 +95,9 @@ public final class JdbcStore implements CallStore {
         anchor = Optional.of(connection);
       }
       Set<MigrationVersion> shipped = migrate(engine.dataSource(config, "dialtone-migrate"));
+      if (engine == Engine.SQLITE) {
+        releaseLeases(engine.dataSource(config, "dialtone-open"));
+      }
       HikariDataSource writePool = engine.pool(config, WRITE_POOL, config.writers(), true);
       opened.add(writePool);
       HikariDataSource readPool = engine.pool(config, READ_POOL, config.readPoolSize(), false);
@@ -116,6 +119,21 @@ public final class JdbcStore implements CallStore {
               + e.getMessage()
               + ". Check that the database runs and that the URL and credentials are right",
           e);
+    }
+  }
+
+  /**
+   * An embedded database belongs to one process at a time, so the leases it holds on opening were
+   * taken by a process that is gone: its claimed notifications and timers are due again now, not
+   * when those leases would have run out (which would hold up a restart's deliveries by a lease).
+   */
+  private static void releaseLeases(DataSource dataSource) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.executeUpdate(
+          "UPDATE notifications SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL");
+      statement.executeUpdate(
+          "UPDATE timers SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL");
     }
   }
 

@@ -659,9 +659,19 @@ public abstract class CallStoreContract {
     assertThat(before.getFirst().attempts()).containsExactly(refused);
     assertThat(store.claimNotifications("y", T0.plusSeconds(10), LEASE, 10)).containsExactly(first);
     assertThat(store.nextDue()).contains(ringing.dueAt());
-    assertThat(store.claimTimers("y", T0.plus(LEASE).minusMillis(1), LEASE, 10)).isEmpty();
-    assertThat(store.claimTimers("y", T0.plus(LEASE).plusMillis(1), LEASE, 10))
-        .containsExactly(ringing);
+    if (releasesLeasesOnOpen()) {
+      // The process that held the lease is gone: the timer is due again at once.
+      assertThat(store.claimTimers("y", T0, LEASE, 10)).containsExactly(ringing);
+    } else {
+      assertThat(store.claimTimers("y", T0.plus(LEASE).minusMillis(1), LEASE, 10)).isEmpty();
+      assertThat(store.claimTimers("y", T0.plus(LEASE).plusMillis(1), LEASE, 10))
+          .containsExactly(ringing);
+    }
+  }
+
+  /** True for a database only one process uses at a time (embedded): leases end with it. */
+  protected boolean releasesLeasesOnOpen() {
+    return false;
   }
 
   /** Stores a new call with {@code count} notifications, sequence 1 up, and returns them. */

@@ -13,4 +13,9 @@ class SqliteFileStoreTest extends CallStoreContract {
     StoreConfig config = StoreConfig.sqliteFile(dataDir.resolve("data"));
     return () -> JdbcStore.open(config);
   }
+
+  @Override
+  protected boolean releasesLeasesOnOpen() {
+    return true;
+  }
 }

@@ -49,7 +49,7 @@ final class CallbackUris {
     if (bare.equalsIgnoreCase("metadata.google.internal")) {
       throw EngineException.invalidRequest("callbackUri: '" + value + "' names a cloud metadata service; notifications are never sent there.");
     }
-    if (!bare.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+    if (!isAddressLiteral(bare)) {
       return;
     }
     try {
@@ -63,13 +63,18 @@ final class CallbackUris {
     }
   }
 
+  /** An IPv4 literal (digits and dots) or an IPv6 one (hex and colons, at least one colon). */
+  private static boolean isAddressLiteral(String host) {
+    return host.matches("[0-9.]+") || (host.indexOf(':') >= 0 && host.matches("[0-9a-fA-F:.]+"));
+  }
+
   private static boolean isLoopback(String host) {
     String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     if (bare.equalsIgnoreCase("localhost")) {
       return true;
     }
     // Only literal addresses: resolving a name here would make validation depend on DNS.
-    if (!bare.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+    if (!isAddressLiteral(bare)) {
       return false;
     }
     try {

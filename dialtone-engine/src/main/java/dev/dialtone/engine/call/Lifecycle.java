@@ -358,7 +358,9 @@ final class Lifecycle {
     for (JsonNode party : Parties.all(resource)) {
       if (Parties.status(party) == Parties.Status.RINGING) {
         ((ObjectNode) party).put("status", Parties.Status.UNREACHABLE.wire());
-        cancelled.add(call.id() + "/party/" + party.path("key").asText());
+        for (String move : List.of(ANSWER, DECLINE, BUSY)) {
+          cancelled.add(partyTimerId(call.id(), party.path("key").asText(), move));
+        }
       }
     }
     if (Parties.count(resource, Parties.Status.IN_CALL) == 0) {
@@ -427,7 +429,15 @@ final class Lifecycle {
     ObjectNode data = JSON.objectNode();
     data.put("party", party);
     data.put("action", action);
-    return new Timer(callId + "/party/" + party, callId, TimerKind.PARTY_ACTION, due, data);
+    return new Timer(partyTimerId(callId, party, action), callId, TimerKind.PARTY_ACTION, due, data);
+  }
+
+  /**
+   * A party's move has an id of its own per action, so a late firing of one move (say an answer
+   * the simulator already made) cannot cancel the move that replaced it (the hang-up it scheduled).
+   */
+  static String partyTimerId(String callId, String party, String action) {
+    return callId + "/party/" + party + "/" + action;
   }
 
   /** A party presses keys; its own id, so it does not replace the party's next move. */
@@ -436,7 +446,7 @@ final class Lifecycle {
     data.put("party", party);
     data.put("action", TONES);
     data.put("tones", tones);
-    return new Timer(callId + "/tones/" + party, callId, TimerKind.PARTY_ACTION, due, data);
+    return new Timer(partyTimerId(callId, party, TONES), callId, TimerKind.PARTY_ACTION, due, data);
   }
 
   private static Optional<String> firstMove(Behaviour behaviour) {

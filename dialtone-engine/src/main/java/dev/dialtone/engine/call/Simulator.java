@@ -190,14 +190,15 @@ public final class Simulator {
     ObjectNode data = JSON.objectNode();
     data.put("party", party);
     data.put("action", action.wire);
-    String timerId = callId + "/party/" + party;
+    String timerId = Lifecycle.partyTimerId(callId, party, action.wire);
     if (action == PartyAction.TONES) {
-      if (tones.isEmpty() || !tones.chars().allMatch(c -> Behaviour.TONE_KEYS.indexOf(Character.toUpperCase(c)) >= 0)) {
+      if (tones.isEmpty()
+          || tones.length() > Behaviour.MAX_TONES
+          || !tones.chars().allMatch(c -> Behaviour.TONE_KEYS.indexOf(Character.toUpperCase(c)) >= 0)) {
         throw EngineException.invalidRequest(
-            "tones: '" + tones + "' must be one or more DTMF keys (" + Behaviour.TONE_KEYS + ").");
+            "tones: '" + tones + "' must be 1 to " + Behaviour.MAX_TONES + " DTMF keys (" + Behaviour.TONE_KEYS + ").");
       }
       data.put("tones", tones);
-      timerId = callId + "/tones/" + party;
     }
     if (action == PartyAction.JOIN) {
       String userId = party.startsWith("user:") ? party.substring(5) : "";

@@ -31,6 +31,12 @@ public record Behaviour(
   /** The keys a party can press. */
   public static final String TONE_KEYS = "0123456789*#ABCD";
 
+  /**
+   * The most keys pressed in one go: each is a notification, and one change of a call numbers at
+   * most 100 of them.
+   */
+  public static final int MAX_TONES = 32;
+
   public Behaviour(Response response, Duration after, Optional<Duration> hangUpAfter) {
     this(response, after, hangUpAfter, "");
   }
@@ -43,6 +49,10 @@ public record Behaviour(
       throw new IllegalArgumentException("a party cannot act before it rings, got after=" + after);
     }
     Objects.requireNonNull(tones, "tones");
+    if (tones.length() > MAX_TONES) {
+      throw new IllegalArgumentException(
+          "a party presses at most " + MAX_TONES + " keys in one go, got " + tones.length());
+    }
     for (char key : tones.toCharArray()) {
       if (TONE_KEYS.indexOf(Character.toUpperCase(key)) < 0) {
         throw new IllegalArgumentException(

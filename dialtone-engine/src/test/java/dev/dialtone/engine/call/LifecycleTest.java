@@ -62,7 +62,7 @@ class LifecycleTest {
     assertThat(established.version()).isEqualTo(2);
     assertThat(answered.notifications()).extracting(LifecycleTest::state).containsExactly("updated:established");
     assertThat(answered.notifications().get(0).sequence()).isGreaterThan(start.notifications().get(0).sequence());
-    assertThat(answered.cancelledTimers()).contains("c1/ringing", "c1/party/user:u1");
+    assertThat(answered.cancelledTimers()).contains("c1/ringing", "c1/party/user:u1/answer");
   }
 
   @Test

@@ -113,7 +113,7 @@ public final class AdminApi {
           header.regionMatches(true, 0, "Bearer ", 0, 7)
               ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8)
               : new byte[0];
-      if (!MessageDigest.isEqual(presented, adminKey.get())) {
+      if (presented.length == 0 || !MessageDigest.isEqual(presented, adminKey.get())) {
         res.header("WWW-Authenticate", "Bearer realm=\"dialtone-admin\"");
         errors.send(res, ids, 401, "unauthenticated",
             "The admin API needs Authorization: Bearer <admin key>.");

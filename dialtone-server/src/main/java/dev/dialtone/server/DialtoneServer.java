@@ -82,6 +82,12 @@ public final class DialtoneServer implements AutoCloseable {
       GraphErrors errors = new GraphErrors(clock);
       PublicUrls urls = new PublicUrls(config.publicUrl(), config.host());
       FaultInjection faults = new FaultInjection();
+      DeliveryPolicy delivery =
+          DeliveryPolicy.builder()
+              .allowLoopback(config.demo())
+              .allow(config.callbackAllow())
+              .deny(config.callbackDeny())
+              .build();
       NotificationDispatcher dispatcher =
           NotificationDispatcher.builder(
                   store,
@@ -95,12 +101,7 @@ public final class DialtoneServer implements AutoCloseable {
               .nodeId(config.nodeId())
               .clock(clock)
               .lease(scaled(clock, NOTIFICATION_LEASE))
-              .policy(
-                  DeliveryPolicy.builder()
-                      .allowLoopback(config.demo())
-                      .allow(config.callbackAllow())
-                      .deny(config.callbackDeny())
-                      .build())
+              .policy(delivery)
               .faults(faults)
               .build();
       Runnable wake = dispatcher::wake;
@@ -112,7 +113,7 @@ public final class DialtoneServer implements AutoCloseable {
               directory,
               GraphSchema.bundled(),
               clock,
-              config.demo() ? CallPolicy.demo() : CallPolicy.strict(),
+              new CallPolicy(config.demo(), uri -> refusal(delivery.checkTarget(uri))),
               wake);
       IssuerPolicy issuers = IssuerPolicy.azureAdV1();
       AccessTokenVerifier verifier = new AccessTokenVerifier(keys, directory, clock, issuers);
@@ -141,6 +142,13 @@ public final class DialtoneServer implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  private static java.util.Optional<String> refusal(DeliveryPolicy.Verdict verdict) {
+    return switch (verdict) {
+      case DeliveryPolicy.Verdict.Allowed allowed -> java.util.Optional.empty();
+      case DeliveryPolicy.Verdict.Denied denied -> java.util.Optional.of(denied.message());
+    };
   }
 
   /** How long a claimed notification is this node's, in real time. */

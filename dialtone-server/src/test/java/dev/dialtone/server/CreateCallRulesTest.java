@@ -237,6 +237,13 @@ class CreateCallRulesTest {
   void callbackToTheCloudMetadataAddress_isRejected() {
     String body = call(userTarget(Demo.JOHN), "serviceHostedMediaConfig", "")
         .replace("https://bot.example.com/callback", "https://169.254.169.254/latest/meta-data");
+    assertError(create(callingBot, body), 400, "invalidRequest", "cloud metadata");
+  }
+
+  @Test
+  void callbackToALinkLocalAddress_isRejected() {
+    String body = call(userTarget(Demo.JOHN), "serviceHostedMediaConfig", "")
+        .replace("https://bot.example.com/callback", "https://169.254.10.10/callback");
     assertError(create(callingBot, body), 400, "invalidRequest", "link-local");
   }
 

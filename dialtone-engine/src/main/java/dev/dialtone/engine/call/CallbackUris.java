@@ -6,7 +6,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 
-/** Checks a {@code callbackUri}: absolute, {@code https} (or {@code http} to loopback in demo). */
+/**
+ * Checks a {@code callbackUri}: absolute, allowed by the deployment's delivery policy, and {@code
+ * https} (or {@code http} to loopback in the demo profile).
+ */
 final class CallbackUris {
   private CallbackUris() {}
 
@@ -23,7 +26,14 @@ final class CallbackUris {
       throw EngineException.invalidRequest(
           "callbackUri: '" + value + "' must be an absolute https URI, e.g. https://bot.contoso.com/callback.");
     }
-    refuseNeverCalled(value, uri.getHost());
+    policy
+        .callbackTargets()
+        .apply(uri)
+        .ifPresent(
+            reason -> {
+              throw EngineException.invalidRequest(
+                  "callbackUri: '" + value + "' is never notified: " + reason);
+            });
     if (scheme.equals("https")) {
       return;
     }
@@ -37,30 +47,6 @@ final class CallbackUris {
             + (policy.allowHttpLoopbackCallbacks()
                 ? " (plain http is allowed only to a loopback address such as 127.0.0.1 or localhost)."
                 : "; plain http is allowed to loopback only in the demo profile."));
-  }
-
-  /**
-   * Addresses no notification is ever sent to, whatever the deployment: link-local (cloud metadata
-   * services live there), unspecified and multicast. The dispatcher checks the resolved address of
-   * every delivery again; this check only gives the bot its 400 at once for a literal address.
-   */
-  private static void refuseNeverCalled(String value, String host) {
-    String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    if (bare.equalsIgnoreCase("metadata.google.internal")) {
-      throw EngineException.invalidRequest("callbackUri: '" + value + "' names a cloud metadata service; notifications are never sent there.");
-    }
-    if (!isAddressLiteral(bare)) {
-      return;
-    }
-    try {
-      InetAddress address = InetAddress.getByName(bare);
-      if (address.isLinkLocalAddress() || address.isAnyLocalAddress() || address.isMulticastAddress()) {
-        throw EngineException.invalidRequest(
-            "callbackUri: '" + value + "' is a link-local, unspecified or multicast address; notifications are never sent there.");
-      }
-    } catch (java.net.UnknownHostException e) {
-      throw EngineException.invalidRequest("callbackUri: '" + value + "' has a malformed address.");
-    }
   }
 
   /** An IPv4 literal (digits and dots) or an IPv6 one (hex and colons, at least one colon). */

@@ -133,4 +133,27 @@ class IncomingCallTest {
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.json().path("error").path("message").asText()).contains("callbackUri");
   }
+
+  @Test
+  void theCli_placesAnIncomingCallAndDrivesItsParty() {
+    int placed = new picocli.CommandLine(new Main()).execute(
+        "incoming-call", "--url", server.baseUrl(), "user:" + Demo.JOHN, "application:" + Demo.CALLING_BOT.appId());
+    assertThat(placed).isZero();
+    await().atMost(Duration.ofSeconds(20)).until(() -> bot.received().stream().anyMatch(r ->
+        r.notification().path("changeType").asText().equals("created")
+            && r.notification().path("resourceData").path("source").path("identity").path("user").path("id").asText().equals(Demo.JOHN)
+            && bot.about(r.notification().path("resourceData").path("id").asText()).size() == 1));
+    String id = bot.received().stream()
+        .map(r -> r.notification())
+        .filter(n -> n.path("changeType").asText().equals("created") && bot.about(n.path("resourceData").path("id").asText()).size() == 1)
+        .reduce((first, second) -> second).orElseThrow()
+        .path("resourceData").path("id").asText();
+    int hungUp = new picocli.CommandLine(new Main()).execute(
+        "simulate", "--url", server.baseUrl(), id, "user:" + Demo.JOHN, "hang-up");
+    assertThat(hungUp).isZero();
+    JsonNode ended = awaitNotifications(id, 2).get(1);
+    assertThat(ended.path("changeType").asText()).isEqualTo("deleted");
+    assertThat(new picocli.CommandLine(new Main()).execute("simulate", "--url", server.baseUrl(), id, "user:" + Demo.JOHN, "answer"))
+        .isEqualTo(1);
+  }
 }

@@ -6,11 +6,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dialtone.engine.call.Delivery;
 import dev.dialtone.engine.call.Notification;
 import dev.dialtone.engine.call.Outbox;
-import java.io.IOException;
-import java.net.InetAddress;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.common.tls.Tls;
+import io.helidon.common.uri.UriInfo;
+import io.helidon.common.uri.UriPath;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.ClientUri;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.Proxy;
+import io.helidon.webclient.api.WebClient;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.net.http.HttpTimeoutException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,20 +64,29 @@ import org.slf4j.LoggerFactory;
  *       and keeps the next one back until the head's attempt is recorded as delivered or given up.
  *       So this class cannot have two notifications of one call in flight, and needs no per-call
  *       bookkeeping of its own. The one way order could break is an attempt outliving its lease
- *       (another node would take the head again); so an attempt is bounded by the injected delay,
- *       the connect timeout and the request timeout, and {@link Builder#build()} insists that the
- *       lease is longer than their sum.
+ *       (another node would take the head again); so an attempt is bounded by the injected delay
+ *       plus its POST, and the POST as a whole (lookup, connect, TLS, sending, the answer) by the
+ *       connect timeout plus the request timeout; {@link Builder#build()} insists that the lease is
+ *       longer than that sum.
  *   <li><b>Waking.</b> The loop sleeps on a semaphore for at most {@code pollInterval} (250 ms):
  *       {@link #wake()} (the engine calls it after each commit) and every finished attempt (which
  *       may have freed the next notification of its call) release it at once; the interval bounds
  *       how late it notices work that needs no wake-up here: notifications written by other nodes,
  *       retries coming due, leases of dead nodes running out. No busy polling: when a claim comes
  *       back short, the loop sleeps.
- *   <li><b>Connecting.</b> The target passes the {@link DeliveryPolicy} before its host is
- *       resolved, the host is resolved once, every address passes the policy, and the POST goes to
- *       one of exactly those addresses, with the URI's host in {@code Host}, SNI and certificate
- *       checks (see {@code PinnedHttpClient}). A denied target is given up at once: retrying cannot
- *       change the verdict, except a DNS answer, which a retry must not be allowed to fish for.
+ *   <li><b>Connecting.</b> POSTs go through Helidon's {@link WebClient} (HTTP/1.1, keep-alive,
+ *       redirects not followed: a {@code 3xx} is a failed attempt, since following it would leave
+ *       the checked address; no proxy). The target passes the {@link DeliveryPolicy} before its
+ *       host is resolved; then the WebClient's DNS hook, a {@link PolicyDnsResolver}, resolves the
+ *       host for each new connection, runs the policy on every address, and hands the WebClient one
+ *       of exactly those addresses to connect to, or fails the POST with the policy's verdict. So
+ *       no connection is ever opened to an address the policy has not passed (no DNS-rebinding
+ *       window), while {@code Host}, SNI and the certificate check use the URI's host. A denied
+ *       target is given up at once: retrying cannot change the verdict, except a DNS answer, which
+ *       a retry must not be allowed to fish for. The WebClient tries one address per connection; if
+ *       it refuses, the attempt fails and is tried again later. A POST whose connection closes with
+ *       no answer (most likely a kept-alive one the bot just closed as idle) is sent once more at
+ *       once, on a new connection.
  *   <li><b>Time.</b> Claims, attempt times and retry times come from the injected clock, so tests
  *       step a fake clock and call {@link #deliverDueOnce()}; only latency and socket timeouts use
  *       {@link System#nanoTime()}.
@@ -98,14 +119,15 @@ public final class NotificationDispatcher implements AutoCloseable {
   private final DeliveryPolicy policy;
   private final RetrySchedule schedule;
   private final FaultInjection faults;
-  private final Resolver resolver;
   private final Duration lease;
   private final int batchSize;
   private final int maxInFlight;
   private final Duration pollInterval;
   private final Duration connectTimeout;
+  private final Duration requestTimeout;
+  private final Duration postTimeout;
   private final Duration closeTimeout;
-  private final PinnedHttpClient http;
+  private final WebClient http;
   private final ExecutorService workers =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dialtone-notify-", 0).factory());
   private final Semaphore signal = new Semaphore(0);
@@ -123,14 +145,31 @@ public final class NotificationDispatcher implements AutoCloseable {
     this.policy = builder.policy;
     this.schedule = builder.schedule;
     this.faults = builder.faults;
-    this.resolver = builder.resolver;
     this.lease = builder.lease;
     this.batchSize = builder.batchSize;
     this.maxInFlight = builder.maxInFlight;
     this.pollInterval = builder.pollInterval;
     this.connectTimeout = builder.connectTimeout;
+    this.requestTimeout = builder.requestTimeout;
     this.closeTimeout = builder.closeTimeout;
-    this.http = new PinnedHttpClient(builder.sslContext(), connectTimeout, builder.requestTimeout);
+    this.http =
+        WebClient.builder()
+            .dnsResolver(new PolicyDnsResolver(policy, builder.resolver, connectTimeout))
+            .proxy(Proxy.noProxy())
+            .tls(
+                Tls.builder()
+                    .sslContext(builder.sslContext())
+                    .endpointIdentificationAlgorithm("HTTPS")
+                    .build())
+            .socketOptions(SocketOptions.builder().tcpNoDelay(true).build())
+            .connectTimeout(connectTimeout)
+            .readTimeout(requestTimeout)
+            .followRedirects(false)
+            .keepAlive(true)
+            .sendExpectContinue(false)
+            .shareConnectionCache(false)
+            .build();
+    this.postTimeout = connectTimeout.plus(requestTimeout);
   }
 
   /**
@@ -228,13 +267,12 @@ public final class NotificationDispatcher implements AutoCloseable {
       workers.shutdownNow();
       Thread.currentThread().interrupt();
     } finally {
-      http.close();
+      http.closeResource();
     }
   }
 
   private void run() {
     while (state == State.RUNNING) {
-      http.evictIdle();
       int room = Math.min(batchSize, maxInFlight - inFlight.get());
       int claimed = room > 0 ? claimAndSubmit(room).size() : 0;
       if (room == 0 || claimed < room) {
@@ -379,21 +417,7 @@ public final class NotificationDispatcher implements AutoCloseable {
 
   private Result post(Notification notification) throws InterruptedException {
     URI target = notification.target();
-    DeliveryPolicy.Verdict verdict = policy.checkTarget(target);
-    if (verdict instanceof DeliveryPolicy.Verdict.Denied denied) {
-      return Result.giveUp(denied.message());
-    }
-    List<InetAddress> addresses;
-    try {
-      addresses = resolve(target.getHost());
-    } catch (UnknownHostException e) {
-      return Result.retry("cannot resolve " + target.getHost() + ": " + e.getMessage());
-    } catch (TimeoutException e) {
-      return Result.retry(
-          "could not resolve " + target.getHost() + " within " + connectTimeout.toMillis() + " ms");
-    }
-    verdict = policy.checkAddresses(target, addresses);
-    if (verdict instanceof DeliveryPolicy.Verdict.Denied denied) {
+    if (policy.checkTarget(target) instanceof DeliveryPolicy.Verdict.Denied denied) {
       return Result.giveUp(denied.message());
     }
     byte[] body;
@@ -403,21 +427,149 @@ public final class NotificationDispatcher implements AutoCloseable {
       return Result.giveUp("cannot serialise the body: " + e.getMessage());
     }
     Map<String, String> headers = headers(notification);
+    // The WebClient bounds the connect and every wait for the bot; this bounds the POST as a whole
+    // (a bot trickling its answer a byte at a time must not hold the attempt past its lease).
+    // Interrupting a virtual thread closes the socket it is blocked on.
+    FutureTask<Integer> exchange = new FutureTask<>(() -> send(target, headers, body));
+    Thread.ofVirtual().name("dialtone-notify-post").start(exchange);
     try {
-      int status = http.post(target, addresses, headers, body).status();
+      int status = exchange.get(postTimeout.toNanos(), TimeUnit.NANOSECONDS);
       return status >= 200 && status < 300
           ? new Result(Optional.of(status), Optional.empty(), Kind.DELIVERED)
           : Result.answered(status, "the bot answered " + status);
-    } catch (HttpTimeoutException e) {
-      return Result.retry("timed out: " + e.getMessage());
-    } catch (IOException e) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new InterruptedException("closing");
-      }
-      return Result.retry(e.getMessage() == null ? e.toString() : e.getMessage());
-    } catch (IllegalArgumentException e) {
-      return Result.giveUp("cannot build the request: " + e.getMessage());
+    } catch (TimeoutException e) {
+      return Result.retry(
+          "timed out: the POST took longer than "
+              + postTimeout.toMillis()
+              + " ms (connect timeout + request timeout)");
+    } catch (ExecutionException e) {
+      return failed(target, e.getCause());
+    } finally {
+      exchange.cancel(true);
     }
+  }
+
+  private int send(URI target, Map<String, String> headers, byte[] body) {
+    String scheme = target.getScheme().toLowerCase(Locale.ROOT);
+    int defaultPort = scheme.equals("https") ? 443 : 80;
+    int port = target.getPort() >= 0 ? target.getPort() : defaultPort;
+    String path =
+        target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
+    String pathAndQuery = path + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+    // Helidon's URI model decodes and re-encodes path and query (%2F turns into /, parameters are
+    // reordered); told to skip encoding, it writes the path as it is given. So the request target
+    // goes out exactly as in the URI the bot gave, as a path that is not to be touched.
+    ClientUri uri =
+        ClientUri.create(
+                UriInfo.builder()
+                    .scheme(scheme)
+                    .host(target.getHost())
+                    .port(port)
+                    .path(UriPath.createFromDecoded(pathAndQuery))
+                    .build())
+            .skipUriEncoding(true);
+    // The WebClient would write the port even where it is the scheme's default.
+    String host = target.getHost() + (port == defaultPort ? "" : ":" + port);
+    try {
+      return submit(uri, host, headers, body, true);
+    } catch (RuntimeException e) {
+      if (!closedUnanswered(e) || Thread.currentThread().isInterrupted()) {
+        throw e;
+      }
+      // Most likely a kept-alive connection the bot had just closed as idle, so the POST never
+      // got there: sent once more, on a new connection (resolved and checked anew). If the bot did
+      // get it, it sees a duplicate, which the notification id lets it drop.
+      return submit(uri, host, headers, body, false);
+    }
+  }
+
+  private int submit(
+      ClientUri uri, String host, Map<String, String> headers, byte[] body, boolean keepAlive) {
+    HttpClientRequest request = http.post().skipUriEncoding(true).keepAlive(keepAlive).uri(uri);
+    request.header(HeaderNames.HOST, host);
+    headers.forEach((name, value) -> request.header(HeaderNames.create(name), value));
+    try (HttpClientResponse response = request.submit(body)) {
+      return response.status().code();
+    }
+  }
+
+  /** Whether the connection closed or was reset with no answer, rather than failing to open. */
+  private static boolean closedUnanswered(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof DataReader.InsufficientDataAvailableException
+          || cause.getClass() == SocketException.class) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What a POST that got no answer is recorded as. */
+  private Result failed(URI target, Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof PolicyDnsResolver.Refusal refusal) {
+        return refusal
+            .denied()
+            .map(denied -> Result.giveUp(denied.message()))
+            .orElseGet(() -> Result.retry(refusal.getMessage()));
+      }
+      if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
+        return Result.retry(
+            "could not connect to " + authority(target) + ": " + cause.getMessage());
+      }
+      if (cause instanceof DataReader.InsufficientDataAvailableException) {
+        return Result.retry("the connection closed before the bot answered");
+      }
+      if (cause instanceof SocketTimeoutException) {
+        return Result.retry(
+            "timed out: "
+                + (connecting(cause)
+                    ? "could not connect to "
+                        + authority(target)
+                        + " within "
+                        + connectTimeout.toMillis()
+                        + " ms"
+                    : "no answer within " + requestTimeout.toMillis() + " ms"));
+      }
+    }
+    if (failure instanceof IllegalArgumentException) {
+      // The WebClient refuses a header or URI that could split or smuggle the request.
+      return Result.giveUp("cannot build the request: " + failure.getMessage());
+    }
+    return Result.retry(describe(failure));
+  }
+
+  /** The distinct messages down a chain of causes, e.g. the TLS failure under the WebClient's. */
+  private static String describe(Throwable failure) {
+    List<String> messages = new ArrayList<>();
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      String message = cause.getMessage();
+      Throwable next = cause.getCause();
+      // A wrapper made from its cause alone repeats the cause's toString(); skip it.
+      if (message != null
+          && !message.isBlank()
+          && !(next != null && message.equals(next.toString()))
+          && !messages.contains(message)) {
+        messages.add(message);
+      }
+    }
+    return messages.isEmpty() ? failure.toString() : String.join(": ", messages);
+  }
+
+  /** Whether a timeout came from opening the connection rather than waiting for the bot. */
+  private static boolean connecting(Throwable timeout) {
+    for (StackTraceElement frame : timeout.getStackTrace()) {
+      if (frame.getClassName().equals("java.net.Socket")
+          && frame.getMethodName().equals("connect")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String authority(URI target) {
+    boolean https = "https".equalsIgnoreCase(target.getScheme());
+    return target.getHost() + ":" + (target.getPort() >= 0 ? target.getPort() : https ? 443 : 80);
   }
 
   private Map<String, String> headers(Notification notification) {
@@ -445,33 +597,6 @@ public final class NotificationDispatcher implements AutoCloseable {
       }
     }
     return notification.callId();
-  }
-
-  private List<InetAddress> resolve(String host)
-      throws UnknownHostException, TimeoutException, InterruptedException {
-    Optional<byte[]> literal = AddressBlock.literal(host);
-    if (literal.isPresent()) {
-      return List.of(InetAddress.getByAddress(literal.get()));
-    }
-    // The JVM's lookup has no timeout of its own; a virtual thread makes waiting on one bounded.
-    FutureTask<List<InetAddress>> lookup = new FutureTask<>(() -> resolver.resolve(host));
-    Thread.ofVirtual().name("dialtone-notify-dns").start(lookup);
-    try {
-      List<InetAddress> addresses = lookup.get(connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
-      if (addresses.isEmpty()) {
-        throw new UnknownHostException(host + " resolved to no address");
-      }
-      return addresses;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof UnknownHostException unknown) {
-        throw unknown;
-      }
-      UnknownHostException failed = new UnknownHostException(e.getCause().toString());
-      failed.initCause(e.getCause());
-      throw failed;
-    } finally {
-      lookup.cancel(true);
-    }
   }
 
   private enum Kind {
@@ -573,13 +698,19 @@ public final class NotificationDispatcher implements AutoCloseable {
       return this;
     }
 
-    /** Bounds the DNS lookup, and then the TCP connect over all addresses tried. */
+    /**
+     * Bounds the DNS lookup, and then the TCP connect; with the request timeout, the whole POST.
+     */
     public Builder connectTimeout(Duration value) {
       this.connectTimeout = Objects.requireNonNull(value, "connectTimeout");
       return this;
     }
 
-    /** Bounds everything after the connect: TLS handshake, sending, the bot's answer. */
+    /**
+     * Bounds every wait for the bot after the connect (TLS handshake, the bot's answer, each of its
+     * pieces); with the connect timeout, the whole POST, so a bot trickling its answer cannot hold
+     * an attempt longer than their sum.
+     */
     public Builder requestTimeout(Duration value) {
       this.requestTimeout = Objects.requireNonNull(value, "requestTimeout");
       return this;

@@ -62,6 +62,21 @@ class GraphEdgeTest {
   }
 
   @Test
+  void delegatedToken_isForbidden_theCallsApiTakesApplicationPermissionsOnly(@TempDir Path keysDir) throws Exception {
+    try (DialtoneServer persistent = DialtoneServer.start(ServerConfig.demo(keysDir).withPort(0))) {
+      TestClient persistentClient = new TestClient(persistent.baseUrl());
+      String appToken = persistentClient.token(Demo.CALLING_BOT, Demo.CONTOSO);
+      var claims = com.nimbusds.jwt.SignedJWT.parse(appToken).getJWTClaimsSet();
+      var delegated = new com.nimbusds.jwt.JWTClaimsSet.Builder(claims).claim("scp", "Calls.Initiate").build();
+      String token = dev.dialtone.server.identity.SigningKeys
+          .loadOrCreate(keysDir.resolve("token-signing-keys.json")).sign(delegated);
+      TestClient.Response response = persistentClient.postJson("/v1.0/communications/calls", token, P2P);
+      assertThat(response.status()).as(response.body()).isEqualTo(403);
+      assertThat(response.json().path("error").path("message").asText()).containsIgnoringCase("application");
+    }
+  }
+
+  @Test
   void garbageToken_isUnauthorized() {
     assertGraphError(client.postJson("/v1.0/communications/calls", "not.a.jwt", P2P), 401, "InvalidAuthenticationToken");
   }

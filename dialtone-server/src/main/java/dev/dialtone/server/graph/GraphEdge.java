@@ -12,7 +12,6 @@ import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The Graph edge: {@code /v1.0} and {@code /beta} calls routes, authentication, JSON in and out,
@@ -73,27 +72,9 @@ public final class GraphEdge {
         } else {
           throw new MethodNotAllowed(method, "GET, DELETE");
         }
-      } else if (Set.of("answer", "reject", "redirect").contains(path.action().get())) {
-        requireMethod(method, Method.POST);
-        String id = path.callId().get();
-        var body = req.content().hasEntity() ? Json.parse(Bodies.read(req, maxBodyBytes)) : null;
-        switch (path.action().get()) {
-          case "answer" -> calls.answer(caller, id, body);
-          case "reject" -> calls.reject(caller, id, body);
-          default -> calls.redirect(caller, id, body);
-        }
-        res.status(202).send();
-      } else if (path.action().get().equals("keepalive")) {
-        requireMethod(method, Method.POST);
-        calls.keepAlive(caller, path.callId().get());
-        res.status(200);
-        res.header(HeaderNames.CONTENT_TYPE, "text/plain");
-        res.send();
       } else {
-        throw EngineException.invalidRequest(
-            "'"
-                + path.action().get()
-                + "' on a call is part of the Graph calls API but Dialtone does not serve it yet.");
+        requireMethod(method, Method.POST);
+        action(req, res, caller, path.callId().get(), path.action().get());
       }
     } catch (AuthenticationException e) {
       if (e.httpStatus() == 401) {
@@ -113,6 +94,30 @@ public final class GraphEdge {
       errors.send(res, ids, 415, "unsupportedMediaType", e.getMessage());
     } catch (EngineException e) {
       errors.send(res, ids, GraphErrors.status(e.failure()), e.code(), e.getMessage());
+    }
+  }
+
+  /** {@code POST /calls/{id}/{action}}: the actions Dialtone serves; the others are named as not yet served. */
+  private void action(ServerRequest req, ServerResponse res, Caller caller, String id, String action) {
+    switch (action) {
+      case "answer", "reject", "redirect" -> {
+        var body = req.content().hasEntity() ? Json.parse(Bodies.read(req, maxBodyBytes)) : null;
+        switch (action) {
+          case "answer" -> calls.answer(caller, id, body);
+          case "reject" -> calls.reject(caller, id, body);
+          default -> calls.redirect(caller, id, body);
+        }
+        res.status(202).send();
+      }
+      case "keepalive" -> {
+        calls.keepAlive(caller, id);
+        res.status(200);
+        res.header(HeaderNames.CONTENT_TYPE, "text/plain");
+        res.send();
+      }
+      default ->
+          throw EngineException.invalidRequest(
+              "'" + action + "' on a call is part of the Graph calls API but Dialtone does not serve it yet.");
     }
   }
 

@@ -72,6 +72,8 @@ public final class GraphEdge {
         } else {
           throw new MethodNotAllowed(method, "GET, DELETE");
         }
+      } else if (GraphPath.NAVIGATIONS.contains(path.action().get())) {
+        throw notServed(path.action().get());
       } else {
         requireMethod(method, Method.POST);
         action(req, res, caller, path.callId().get(), path.action().get());
@@ -115,10 +117,13 @@ public final class GraphEdge {
         res.header(HeaderNames.CONTENT_TYPE, "text/plain");
         res.send();
       }
-      default ->
-          throw EngineException.invalidRequest(
-              "'" + action + "' on a call is part of the Graph calls API but Dialtone does not serve it yet.");
+      default -> throw notServed(action);
     }
+  }
+
+  private static EngineException notServed(String segment) {
+    return EngineException.invalidRequest(
+        "'" + segment + "' on a call is part of the Graph calls API but Dialtone does not serve it yet.");
   }
 
   private Caller authenticate(ServerRequest req) {

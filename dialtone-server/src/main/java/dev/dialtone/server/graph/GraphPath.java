@@ -42,6 +42,10 @@ record GraphPath(String version, Optional<String> callId, Optional<String> actio
           "audioroutinggroups",
           "contentsharingsessions");
 
+  /** The navigation properties of {@code call}, lower case: collections, not actions. */
+  static final Set<String> NAVIGATIONS =
+      Set.of("participants", "operations", "audioroutinggroups", "contentsharingsessions");
+
   /** Why a path is not a calls path, in Graph's words. */
   static final class Unknown extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -84,7 +88,7 @@ record GraphPath(String version, Optional<String> callId, Optional<String> actio
       if (segment.startsWith("microsoft.graph.")) {
         segment = segment.substring("microsoft.graph.".length());
       }
-      if (!CALL_SEGMENTS.contains(segment) || segments.size() > 5 && !segment.equals("participants") && !segment.equals("operations")) {
+      if (!CALL_SEGMENTS.contains(segment) || segments.size() > 5 && !NAVIGATIONS.contains(segment)) {
         throw new Unknown(segments.get(segments.size() > 5 ? 5 : 4));
       }
       action = Optional.of(segment);

@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -147,8 +148,10 @@ final class Pem {
       while ((object = parser.readObject()) != null) {
         objects.add(object);
       }
+    } catch (NoSuchFileException e) {
+      throw new TlsException(what + " " + file + " does not exist", e);
     } catch (IOException | RuntimeException e) {
-      throw new TlsException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
+      throw new TlsException("cannot read " + what + " " + file + ": " + e, e);
     }
     return objects;
   }

@@ -181,6 +181,15 @@ class ServerCertificateTest {
   }
 
   @Test
+  void operator_aMissingFileIsNamed() {
+    Path missing = directory.resolve("missing.pem");
+
+    assertThatThrownBy(() -> ServerCertificate.operator(missing, missing, Clock.systemUTC()))
+        .isInstanceOf(TlsException.class)
+        .hasMessage("the TLS certificate file " + missing + " does not exist");
+  }
+
+  @Test
   void settings_certificateAndKeyGoTogetherAndThePortIsChecked() {
     assertThatThrownBy(
             () -> new TlsSettings(8443, java.util.Optional.of(directory), java.util.Optional.empty()))

@@ -24,6 +24,8 @@ import dev.dialtone.server.identity.AccessTokenVerifier;
 import dev.dialtone.server.identity.IssuerPolicy;
 import dev.dialtone.server.identity.SigningKeys;
 import dev.dialtone.server.identity.TokenIssuer;
+import dev.dialtone.server.tls.DevelopmentCertificate;
+import dev.dialtone.server.tls.ServerCertificate;
 import dev.dialtone.store.StoreConfig;
 import dev.dialtone.store.JdbcStore;
 import io.helidon.http.HeaderNames;
@@ -33,6 +35,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +53,7 @@ public final class DialtoneServer implements AutoCloseable {
   private final WebServer webServer;
   private final NotificationDispatcher dispatcher;
   private final TimerLoop timers;
+  private final Optional<ServerCertificate> certificate;
 
   private DialtoneServer(
       ServerConfig config,
@@ -57,13 +61,15 @@ public final class DialtoneServer implements AutoCloseable {
       DirectoryRegistry directory,
       WebServer webServer,
       NotificationDispatcher dispatcher,
-      TimerLoop timers) {
+      TimerLoop timers,
+      Optional<ServerCertificate> certificate) {
     this.config = config;
     this.store = store;
     this.directory = directory;
     this.webServer = webServer;
     this.dispatcher = dispatcher;
     this.timers = timers;
+    this.certificate = certificate;
   }
 
   /**
@@ -77,7 +83,19 @@ public final class DialtoneServer implements AutoCloseable {
         config.directoryFile().map(DirectoryRegistry::load).orElseGet(DirectoryRegistry::demo);
     DirectoryRegistry directory = new DirectoryRegistry(initial);
     SigningKeys keys = signingKeys(config);
-    JdbcStore store = JdbcStore.open(storeConfig(config));
+    // Certificate validity is real time, never the scaled clock.
+    Optional<ServerCertificate> certificate =
+        config.tls().enabled()
+            ? Optional.of(ServerCertificate.resolve(config.tls(), config.dataDir(), config.inMemory(),
+                DevelopmentCertificate.names(config.host(), config.publicUrl()), Clock.systemUTC()))
+            : Optional.empty();
+    JdbcStore store;
+    try {
+      store = JdbcStore.open(storeConfig(config));
+    } catch (RuntimeException e) {
+      certificate.ifPresent(ServerCertificate::close);
+      throw e;
+    }
     try {
       GraphErrors errors = new GraphErrors(clock);
       PublicUrls urls = new PublicUrls(config.publicUrl(), config.host());
@@ -126,23 +144,40 @@ public final class DialtoneServer implements AutoCloseable {
                   directory, store, new Simulator(store, directory, clock, wake), faults, errors, config.adminKey()),
               store,
               errors);
-      WebServer webServer =
+      var server =
           WebServer.builder()
               .host(config.host())
               .port(config.port())
               // Above the edge's own limit, so oversized bodies get Graph's 413 from the edge.
               .maxPayloadSize(config.maxRequestBytes() * 4L)
-              .routing(routing -> routing(routing, components))
-              .build()
-              .start();
+              .routing(routing -> routing(routing, components));
+      // HTTPS: a second listener with the same routes.
+      certificate.ifPresent(
+          tls -> server.putSocket(HTTPS, socket -> socket
+              .host(config.host())
+              .port(config.tls().httpsPort())
+              .maxPayloadSize(config.maxRequestBytes() * 4L)
+              .tls(tls.tls())
+              .routing(routing -> routing(routing, components))));
+      WebServer webServer = server.build().start();
+      if (!webServer.isRunning()) {
+        // Helidon logs the cause (a port in use) and stops rather than throwing.
+        throw new IllegalStateException("cannot listen on " + config.host() + " port " + config.port()
+            + (certificate.isPresent() ? " and HTTPS port " + config.tls().httpsPort() : "")
+            + "; see the error above, or choose other ports (--port, --https-port; 0 picks a free one)");
+      }
       dispatcher.start();
       timers.start();
-      return new DialtoneServer(config, store, directory, webServer, dispatcher, timers);
+      return new DialtoneServer(config, store, directory, webServer, dispatcher, timers, certificate);
     } catch (RuntimeException e) {
       store.close();
+      certificate.ifPresent(ServerCertificate::close);
       throw e;
     }
   }
+
+  /** The name of the HTTPS listener. */
+  private static final String HTTPS = "https";
 
   private static java.util.Optional<String> refusal(DeliveryPolicy.Verdict verdict) {
     return switch (verdict) {
@@ -241,6 +276,23 @@ public final class DialtoneServer implements AutoCloseable {
     return "http://" + (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + port();
   }
 
+  /** The HTTPS listener's port, if HTTPS is on. */
+  public java.util.OptionalInt httpsPort() {
+    return certificate.isPresent() ? java.util.OptionalInt.of(webServer.port(HTTPS)) : java.util.OptionalInt.empty();
+  }
+
+  /** The base URL to reach this server over HTTPS on its listening address, if HTTPS is on. */
+  public Optional<String> httpsBaseUrl() {
+    String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
+    String authority = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    return certificate.map(tls -> "https://" + authority + ":" + webServer.port(HTTPS));
+  }
+
+  /** The certificate the HTTPS listener presents, if HTTPS is on. */
+  public Optional<ServerCertificate> certificate() {
+    return certificate;
+  }
+
   public ServerConfig config() {
     return config;
   }
@@ -260,5 +312,6 @@ public final class DialtoneServer implements AutoCloseable {
     timers.close();
     dispatcher.close();
     store.close();
+    certificate.ifPresent(ServerCertificate::close);
   }
 }

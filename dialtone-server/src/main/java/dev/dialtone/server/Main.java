@@ -1,5 +1,7 @@
 package dev.dialtone.server;
 
+import dev.dialtone.server.tls.ServerCertificate;
+import dev.dialtone.server.tls.TlsSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +25,18 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "${env:DIALTONE_PORT:-8080}",
       description = "Port to listen on; 0 picks a free one (env DIALTONE_PORT; default ${DEFAULT-VALUE}).")
   int port;
+
+  @Option(names = "--https-port", defaultValue = "${env:DIALTONE_HTTPS_PORT:-" + TlsSettings.DEFAULT_HTTPS_PORT + "}",
+      description = "HTTPS port beside the plain one; 0 picks a free one, -1 turns HTTPS off (env DIALTONE_HTTPS_PORT; default ${DEFAULT-VALUE}).")
+  int httpsPort;
+
+  @Option(names = "--tls-cert", defaultValue = "${env:DIALTONE_TLS_CERT}",
+      description = "PEM certificate (chain) for HTTPS, with --tls-key; without them a development certificate is made in the data directory (env DIALTONE_TLS_CERT).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", defaultValue = "${env:DIALTONE_TLS_KEY}",
+      description = "PEM private key of --tls-cert, not encrypted (env DIALTONE_TLS_KEY).")
+  Path tlsKey;
 
   @Option(names = "--host", defaultValue = "${env:DIALTONE_HOST:-127.0.0.1}",
       description = "Address to listen on (env DIALTONE_HOST; default ${DEFAULT-VALUE}).")
@@ -132,7 +146,8 @@ public final class Main implements Callable<Integer> {
             nodeId == null ? ServerConfig.defaultNodeId() : nodeId,
             callbackIssuer,
             callbackAllow == null ? java.util.List.of() : callbackAllow,
-            callbackDeny == null ? java.util.List.of() : callbackDeny);
+            callbackDeny == null ? java.util.List.of() : callbackDeny,
+            new TlsSettings(httpsPort, Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey)));
     DialtoneServer server = DialtoneServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -158,14 +173,21 @@ public final class Main implements Callable<Integer> {
       String store =
           config.storeUrl().map(url -> "PostgreSQL " + url)
               .orElse(config.inMemory() ? "embedded, in memory" : "embedded, " + config.dataDir().resolve("dialtone.db"));
-      out.println("Dialtone listening on " + server.baseUrl());
+      // With a public URL, that is the one base clients use; otherwise the https listener's too.
+      java.util.Optional<String> httpsBase =
+          config.publicUrl().isPresent() ? java.util.Optional.empty() : server.httpsBaseUrl();
+      out.println("Dialtone listening on " + server.baseUrl()
+          + server.httpsBaseUrl().map(https -> " and " + https).orElse(""));
       out.println("  profile          " + (config.demo() ? "demo (demo directory, http loopback callbacks allowed)" : "standard"));
       out.println("  store            " + store);
       out.println("  Graph base URL   " + base + "/v1.0");
+      httpsBase.ifPresent(https -> out.println("                   " + https + "/v1.0"));
+      String tenant = config.demo() ? "aa67bd4c-8475-432d-bd41-39f255720e0a" : "{tenant}";
+      String tokenUrl = base + "/" + tenant + "/oauth2/v2.0/token";
+      out.println("  token endpoint   " + tokenUrl);
+      httpsBase.ifPresent(https -> out.println("                   " + https + "/" + tenant + "/oauth2/v2.0/token"));
+      server.certificate().ifPresent(certificate -> certificate(out, certificate));
       if (config.demo()) {
-        String tenant = "aa67bd4c-8475-432d-bd41-39f255720e0a";
-        String tokenUrl = base + "/" + tenant + "/oauth2/v2.0/token";
-        out.println("  token endpoint   " + tokenUrl);
         out.println("  client id        2891555a-92ff-42e6-80fa-6e1300c6b5c6  (Calling Bot)");
         out.println("  client secret    calling-bot-demo-secret");
         out.println("  admin key        " + config.adminKey().orElse("(none)"));
@@ -185,6 +207,21 @@ public final class Main implements Callable<Integer> {
             + "\"requestedModalities\":[\"audio\"],\"mediaConfig\":{\"@odata.type\":\"#microsoft.graph.serviceHostedMediaConfig\"}}'");
       }
       out.flush();
+    }
+
+    /** Which certificate the HTTPS listener presents, and what a client trusts it with. */
+    private static void certificate(PrintStream out, ServerCertificate certificate) {
+      switch (certificate.source()) {
+        case OPERATOR -> out.println("  TLS certificate  " + certificate.certificateFile() + "  (--tls-cert)");
+        case DEVELOPMENT, TEMPORARY -> {
+          out.println("  TLS certificate  " + certificate.certificateFile()
+              + (certificate.source() == ServerCertificate.Source.TEMPORARY
+                  ? "  (development; --in-memory: a new one every start, deleted at exit)"
+                  : "  (development; trust it once: README, \"TLS\")"));
+          certificate.truststore().ifPresent(truststore -> out.println("  Java truststore  " + truststore
+              + "  (password " + ServerCertificate.TRUSTSTORE_PASSWORD + ")"));
+        }
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.dialtone.server;
 
+import dev.dialtone.server.tls.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -29,6 +30,7 @@ import java.util.Optional;
  * @param callbackIssuer the {@code iss} of the tokens that sign notifications
  * @param callbackAllow if not empty, the only hosts and CIDR blocks notifications may go to
  * @param callbackDeny hosts and CIDR blocks notifications never go to (deny wins over allow)
+ * @param tls the HTTPS listener beside the plain one: its port and the operator's certificate
  */
 public record ServerConfig(
     String host,
@@ -48,7 +50,8 @@ public record ServerConfig(
     String nodeId,
     String callbackIssuer,
     java.util.List<String> callbackAllow,
-    java.util.List<String> callbackDeny) {
+    java.util.List<String> callbackDeny,
+    TlsSettings tls) {
 
   /** The issuer real notifications carry. */
   public static final String DEFAULT_CALLBACK_ISSUER = "https://api.botframework.com";
@@ -87,6 +90,7 @@ public record ServerConfig(
     Objects.requireNonNull(callbackIssuer, "callbackIssuer");
     callbackAllow = java.util.List.copyOf(callbackAllow);
     callbackDeny = java.util.List.copyOf(callbackDeny);
+    Objects.requireNonNull(tls, "tls");
     if (nodeId == null || nodeId.isBlank()) {
       throw new IllegalArgumentException("node-id must not be blank");
     }
@@ -95,7 +99,11 @@ public record ServerConfig(
     }
   }
 
-  /** The demo defaults: loopback, port 8080, the demo directory, data in {@code dataDir}. */
+  /**
+   * The demo defaults: loopback, port 8080, the demo directory, data in {@code dataDir}. HTTPS is
+   * off here (the command line's default is {@value TlsSettings#DEFAULT_HTTPS_PORT}), so servers
+   * that need only plain HTTP bind no second port: {@link #withTls} turns it on.
+   */
   public static ServerConfig demo(Path dataDir) {
     return new ServerConfig(
         "127.0.0.1",
@@ -115,7 +123,8 @@ public record ServerConfig(
         defaultNodeId(),
         DEFAULT_CALLBACK_ISSUER,
         java.util.List.of(),
-        java.util.List.of());
+        java.util.List.of(),
+        TlsSettings.off());
   }
 
   /** The host name and process id: unique among nodes sharing a database. */
@@ -131,26 +140,31 @@ public record ServerConfig(
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, dataDir, inMemory, storeUrl, storeUser, storePassword,
-        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny);
+        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny, tls);
   }
 
   public ServerConfig withInMemory(boolean newInMemory) {
     return new ServerConfig(host, port, dataDir, newInMemory, storeUrl, storeUser, storePassword,
-        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny);
+        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny, tls);
   }
 
   public ServerConfig withStore(String url, String user, String password) {
     return new ServerConfig(host, port, dataDir, inMemory, Optional.of(url), Optional.ofNullable(user),
-        Optional.ofNullable(password), directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny);
+        Optional.ofNullable(password), directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny, tls);
   }
 
   public ServerConfig withClock(java.time.Clock newClock) {
     return new ServerConfig(host, port, dataDir, inMemory, storeUrl, storeUser, storePassword,
-        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, newClock, nodeId, callbackIssuer, callbackAllow, callbackDeny);
+        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, newClock, nodeId, callbackIssuer, callbackAllow, callbackDeny, tls);
   }
 
   public ServerConfig withMaxRequestBytes(int bytes) {
     return new ServerConfig(host, port, dataDir, inMemory, storeUrl, storeUser, storePassword,
-        directoryFile, demo, adminKey, publicUrl, bytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny);
+        directoryFile, demo, adminKey, publicUrl, bytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny, tls);
+  }
+
+  public ServerConfig withTls(TlsSettings newTls) {
+    return new ServerConfig(host, port, dataDir, inMemory, storeUrl, storeUser, storePassword,
+        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny, newTls);
   }
 }

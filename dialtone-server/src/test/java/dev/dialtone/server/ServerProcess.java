@@ -31,6 +31,10 @@ final class ServerProcess implements AutoCloseable {
         "-cp", System.getProperty("java.class.path"),
         Main.class.getName(), "--port", "0", "--data-dir", dataDir.toString()));
     command.addAll(List.of(extraArgs));
+    if (!command.contains("--https-port")) {
+      // No second port (and no certificate to make) unless a test asks for HTTPS.
+      command.addAll(List.of("--https-port", "-1"));
+    }
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

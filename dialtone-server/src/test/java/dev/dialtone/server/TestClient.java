@@ -18,11 +18,20 @@ import java.util.stream.Collectors;
 final class TestClient {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http;
   private final String base;
 
   TestClient(String base) {
+    this(base, HttpClient.newBuilder());
+  }
+
+  /** A client of an {@code https} base URL that trusts what {@code tls} trusts. */
+  TestClient(String base, javax.net.ssl.SSLContext tls) {
+    this(base, HttpClient.newBuilder().sslContext(tls));
+  }
+
+  private TestClient(String base, HttpClient.Builder http) {
+    this.http = http.connectTimeout(Duration.ofSeconds(10)).build();
     this.base = base;
   }
 

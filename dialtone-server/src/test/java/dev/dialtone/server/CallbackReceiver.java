@@ -45,6 +45,7 @@ final class CallbackReceiver implements AutoCloseable {
 
   private final HttpServer server;
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final List<AssertionError> nonConforming = new CopyOnWriteArrayList<>();
   private final AtomicInteger failures = new AtomicInteger();
 
   CallbackReceiver() {
@@ -60,7 +61,13 @@ final class CallbackReceiver implements AutoCloseable {
           if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             exchange.sendResponseHeaders(503, -1);
           } else {
-            received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), body));
+            Received notification = new Received(Map.copyOf(exchange.getRequestHeaders()), body);
+            try {
+              Conformance.notifications(notification.json());
+            } catch (AssertionError e) {
+              nonConforming.add(e);
+            }
+            received.add(notification);
             exchange.sendResponseHeaders(202, -1);
           }
           exchange.close();
@@ -98,8 +105,14 @@ final class CallbackReceiver implements AutoCloseable {
     return received.stream().map(Received::body).toList();
   }
 
+  /** Stops; fails if any notification it received did not conform to the CSDL. */
   @Override
   public void close() {
     server.stop(0);
+    if (!nonConforming.isEmpty()) {
+      AssertionError first = nonConforming.get(0);
+      nonConforming.stream().skip(1).forEach(first::addSuppressed);
+      throw first;
+    }
   }
 }

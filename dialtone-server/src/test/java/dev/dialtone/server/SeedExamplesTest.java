@@ -193,8 +193,14 @@ class SeedExamplesTest {
     }
   }
 
+  /**
+   * The request as it is echoed: without what the service owns, and without what the schema has no
+   * place for (example 3 sends removeFromDefaultAudioGroup inside serviceHostedMediaConfig, which
+   * is not an open type: accepted, but not returned).
+   */
   private static JsonNode withoutServerOwned(JsonNode request) {
-    ObjectNode copy = request.deepCopy();
+    ObjectNode copy = dev.dialtone.engine.graph.GraphSchema.bundled()
+        .withoutUndeclared((ObjectNode) request, "microsoft.graph.call");
     copy.remove("direction");
     retypeCommunicationsIdentitySets(copy);
     return copy;

@@ -90,9 +90,14 @@ final class TestClient {
 
   Response send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> response =
-          http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(response.statusCode(), response.headers(), response.body());
+      HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+      HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+      Response result = new Response(response.statusCode(), response.headers(), response.body());
+      String path = built.uri().getPath().toLowerCase(java.util.Locale.ROOT);
+      if ((path.startsWith("/v1.0/") || path.startsWith("/beta/")) && result.status() / 100 == 2 && !result.body().isEmpty()) {
+        Conformance.call(result.json());
+      }
+      return result;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

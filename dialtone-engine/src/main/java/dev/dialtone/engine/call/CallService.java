@@ -97,7 +97,8 @@ public final class CallService {
 
     Instant now = clock.instant();
     String id = UUID.randomUUID().toString();
-    ObjectNode resource = representation(request, id, tenantId, source, scenario);
+    ObjectNode resource =
+        schema.withoutUndeclared(representation(request, id, tenantId, source, scenario), CALL_TYPE);
     Call call =
         new Call(id, tenantId, caller.appId(), CallState.ESTABLISHING, now, now, 1, resource);
     CallChange change = Lifecycle.start(call, scenario, dir, now);

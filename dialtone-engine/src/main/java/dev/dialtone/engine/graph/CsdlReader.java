@@ -133,7 +133,11 @@ final class CsdlReader {
     }
     String base = element.getAttribute("BaseType");
     rawTypes.put(name, new RawType(name, base.isEmpty() ? null : qualify(base), keys, properties));
-    define(new StructuredType(name, "true".equals(element.getAttribute("Abstract"))));
+    define(
+        new StructuredType(
+            name,
+            "true".equals(element.getAttribute("Abstract")),
+            "true".equals(element.getAttribute("OpenType"))));
   }
 
   private void readAction(Element element) {

@@ -1,6 +1,7 @@
 package dev.dialtone.engine.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dialtone.engine.EngineException;
 import dev.dialtone.engine.Failure;
 import java.io.IOException;
@@ -73,6 +74,37 @@ public final class GraphSchema {
    */
   public static GraphSchema bundled() {
     return Bundled.INSTANCE;
+  }
+
+  /**
+   * Checks that a value Dialtone emits conforms to the schema strictly: what {@link #validate}
+   * checks, and also that every property is declared by its type or sits on an open type.
+   *
+   * @throws EngineException naming the first property that does not conform
+   */
+  public void checkConformance(JsonNode value, String qualifiedTypeName) {
+    Validator strict =
+        new Validator(
+            model,
+            (owner, name, path, type) -> {
+              throw EngineException.invalidRequest(
+                  path + ": " + type.qualifiedName() + " declares no property '" + name + "' and is not an open type");
+            });
+    strict.validate(value, type(qualifiedTypeName), false);
+  }
+
+  /**
+   * A copy of a valid value without the properties its non-open types do not declare: what
+   * Dialtone returns of a request it accepted (the real service takes such properties, but the
+   * schema has no place for them in a response).
+   */
+  public ObjectNode withoutUndeclared(ObjectNode value, String qualifiedTypeName) {
+    ObjectNode copy = value.deepCopy();
+    java.util.List<java.util.Map.Entry<ObjectNode, String>> found = new java.util.ArrayList<>();
+    new Validator(model, (owner, name, path, type) -> found.add(java.util.Map.entry(owner, name)))
+        .validate(copy, type(qualifiedTypeName), false);
+    found.forEach(entry -> entry.getKey().remove(entry.getValue()));
+    return copy;
   }
 
   /** Reads a schema from CSDL XML; for tests and other subsets. */

@@ -18,6 +18,7 @@ final class StructuredType implements TypeDef {
 
   private final String qualifiedName;
   private final boolean isAbstract;
+  private final boolean declaredOpen;
 
   private StructuredType base;
   private Map<String, Property> members;
@@ -25,9 +26,10 @@ final class StructuredType implements TypeDef {
   private List<StructuredType> concreteTypes;
   private boolean linked;
 
-  StructuredType(String qualifiedName, boolean isAbstract) {
+  StructuredType(String qualifiedName, boolean isAbstract, boolean declaredOpen) {
     this.qualifiedName = Objects.requireNonNull(qualifiedName, "qualifiedName");
     this.isAbstract = isAbstract;
+    this.declaredOpen = declaredOpen;
   }
 
   /**
@@ -62,6 +64,11 @@ final class StructuredType implements TypeDef {
 
   boolean isAbstract() {
     return isAbstract;
+  }
+
+  /** True if this type or a type it derives from is {@code OpenType="true"} (OData: openness is inherited). */
+  boolean isOpen() {
+    return declaredOpen || (base != null && base.isOpen());
   }
 
   StructuredType base() {

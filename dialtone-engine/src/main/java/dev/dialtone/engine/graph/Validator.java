@@ -1,6 +1,7 @@
 package dev.dialtone.engine.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dialtone.engine.EngineException;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -21,10 +22,22 @@ final class Validator {
   private static final String ODATA_TYPE = "@odata.type";
   private static final int ECHO_LIMIT = 80;
 
-  private final SchemaModel model;
+  /** Told of each property a non-open type does not declare. */
+  interface UndeclaredSink {
+    void undeclared(ObjectNode owner, String name, JsonPath path, StructuredType type);
+  }
 
+  private final SchemaModel model;
+  private final UndeclaredSink undeclared;
+
+  /** A validator that accepts undeclared properties everywhere, as the real service does. */
   Validator(SchemaModel model) {
+    this(model, (owner, name, path, type) -> {});
+  }
+
+  Validator(SchemaModel model, UndeclaredSink undeclared) {
     this.model = model;
+    this.undeclared = undeclared;
   }
 
   /** Validates a whole document of the given type; {@code collection} for {@code Collection(T)}. */
@@ -194,8 +207,10 @@ final class Validator {
       Property property = actual.member(name);
       if (property != null) {
         checkProperty(field.getValue(), property, JsonPath.property(path, name));
+      } else if (!actual.isOpen()) {
+        // Accepted and not checked, as the real service takes them; the sink decides what else.
+        undeclared.undeclared((ObjectNode) value, name, JsonPath.property(path, name), actual);
       }
-      // Undeclared properties are accepted and not checked: the real service takes them.
     }
     for (Property property : actual.required()) {
       if (value.get(property.name()) == null) {

@@ -82,6 +82,11 @@ final class Dialtone implements AutoCloseable {
     return URI.create(https).getHost();
   }
 
+  /** The development certificate in PEM, the file the README tells Node, curl and Python to trust. */
+  Path devCertificate() {
+    return server.config().dataDir().resolve("tls/dev-cert.pem");
+  }
+
   /** An SSLContext trusting the development certificate only. */
   SSLContext tls() {
     return tls;

@@ -178,8 +178,10 @@ class GraphSdkCallsTest {
 
     assertThat(created.getSubject()).isEqualTo("Create a group call with service hosted media");
     assertThat(created.getMediaConfig()).isExactlyInstanceOf(ServiceHostedMediaConfig.class);
+    // Accepted as the real service accepts it, but not returned: serviceHostedMediaConfig is not
+    // an open type, so the schema has no place for it in a response.
     assertThat(created.getMediaConfig().getAdditionalData())
-        .containsEntry("removeFromDefaultAudioGroup", false);
+        .doesNotContainKey("removeFromDefaultAudioGroup");
     assertThat(created.getTargets())
         .extracting(t -> t.getIdentity().getUser().getId())
         .containsExactly(Demo.USER1, Demo.USER2);

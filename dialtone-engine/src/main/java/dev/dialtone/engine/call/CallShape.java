@@ -59,20 +59,19 @@ final class CallShape {
   private CallShape() {}
 
   static ObjectNode participantInfo(JsonNode source) {
-    ObjectNode shaped = typed(source, PARTICIPANT_INFO);
-    if (shaped.get("identity") instanceof ObjectNode identity) {
-      shaped.set("identity", identitySet(identity));
-    }
-    PARTICIPANT_INFO_NULLS.forEach(name -> putNullIfAbsent(shaped, name));
-    return shaped;
+    return participant(source, PARTICIPANT_INFO, PARTICIPANT_INFO_NULLS);
   }
 
   static ObjectNode invitationParticipantInfo(JsonNode target) {
-    ObjectNode shaped = typed(target, INVITATION_PARTICIPANT_INFO);
+    return participant(target, INVITATION_PARTICIPANT_INFO, INVITATION_NULLS);
+  }
+
+  private static ObjectNode participant(JsonNode value, String type, List<String> nulls) {
+    ObjectNode shaped = typed(value, type);
     if (shaped.get("identity") instanceof ObjectNode identity) {
       shaped.set("identity", identitySet(identity));
     }
-    INVITATION_NULLS.forEach(name -> putNullIfAbsent(shaped, name));
+    nulls.forEach(name -> putNullIfAbsent(shaped, name));
     return shaped;
   }
 

@@ -108,6 +108,36 @@ final class ChildProcess implements AutoCloseable {
     return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
+  /**
+   * CPU time the JVM's JIT compiler threads ({@code C1 CompilerThread…}, {@code C2 CompilerThread…})
+   * have used so far, from {@code /proc/PID/task/*\/stat}; zero where there is no {@code /proc}.
+   * Clock ticks are taken as 100 a second (Linux's USER_HZ).
+   */
+  Duration jitCpuTime() {
+    Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+    long ticks = 0;
+    try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
+      for (Path thread : threads.toList()) {
+        String stat;
+        try {
+          stat = Files.readString(thread.resolve("stat"), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+          continue; // the thread ended
+        }
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        if (open < 0 || close < open || !stat.substring(open + 1, close).contains("CompilerThre")) {
+          continue;
+        }
+        String[] fields = stat.substring(close + 2).split(" ");
+        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      }
+    } catch (IOException | RuntimeException e) {
+      return Duration.ZERO;
+    }
+    return Duration.ofMillis(ticks * 10);
+  }
+
   /** The last lines of the log, for error messages. */
   String tail() {
     String[] lines = logText().split("\n");

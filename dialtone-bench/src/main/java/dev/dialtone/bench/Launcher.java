@@ -75,7 +75,7 @@ final class Launcher {
   /** Fails early, with the fix, if a packaged artefact is missing. */
   void requireArtefacts(List<Target> targets) {
     List<Path> needed = new ArrayList<>();
-    if (targets.contains(Target.DIALTONE) || targets.contains(Target.DIALTONE_E2E)) {
+    if (targets.contains(Target.DIALTONE)) {
       needed.add(serverJar());
     }
     if (targets.contains(Target.WIREMOCK)) {
@@ -100,13 +100,13 @@ final class Launcher {
       throw new UncheckedIOException(e);
     }
     return switch (target) {
-      case DIALTONE, DIALTONE_E2E -> startDialtone(target, workDir, log);
+      case DIALTONE -> startDialtone(workDir, log);
       case CEILING -> startCeiling(log, ceilingBody);
       case WIREMOCK -> startWireMock(workDir, log);
     };
   }
 
-  private Running startDialtone(Target target, Path workDir, Path log) {
+  private Running startDialtone(Path workDir, Path log) {
     List<String> command = new ArrayList<>(List.of(javaCommand, "--enable-native-access=ALL-UNNAMED"));
     command.addAll(dialtoneJvmArgs);
     Path server = root.resolve("dialtone-server/target");
@@ -119,10 +119,10 @@ final class Launcher {
             "0",
             "--data-dir",
             workDir.resolve("data").toString()));
-    ChildProcess process = ChildProcess.start(target.key(), command, log, pinCpus);
+    ChildProcess process = ChildProcess.start(Target.DIALTONE.key(), command, log, pinCpus);
     try {
       URI base = URI.create(process.awaitLine(DIALTONE_READY, START_TIMEOUT));
-      return new Running(target, process, base);
+      return new Running(Target.DIALTONE, process, base);
     } catch (RuntimeException e) {
       process.close();
       throw e;

@@ -32,8 +32,15 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--rounds", description = "Rounds; each runs every target once (full: 3, smoke: 1).")
   Integer rounds;
 
-  @Option(names = "--jit-warmup", paramLabel = "SECONDS", description = "Unrecorded load after each target starts (full: 4, smoke: 0.3).")
+  @Option(names = "--jit-warmup", paramLabel = "SECONDS", description = "Least unrecorded load after each target starts (full: 4, smoke: 0.3).")
   Double jitWarmup;
+
+  @Option(names = "--jit-warmup-max", paramLabel = "SECONDS", description = "Most unrecorded load after each target starts: "
+      + "it goes on while the target's JIT compiler threads are busy (full: 40, smoke: 0.3).")
+  Double jitWarmupMax;
+
+  @Option(names = "--warmup-clients", description = "Clients of that warm-up (default 16).")
+  Integer warmupClients;
 
   @Option(names = "--warmup", paramLabel = "SECONDS", description = "Unrecorded load before each window (full: 1, smoke: 0.1).")
   Double warmup;
@@ -44,10 +51,10 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--clients", split = ",", description = "Client counts of the create-call load (default 1,16,64).")
   List<Integer> clients;
 
-  @Option(names = "--e2e-clients", description = "Clients of the end-to-end measurement and of the JIT warm-up (default 16).")
+  @Option(names = "--e2e-clients", description = "Clients of the POST-to-established measurement, last in Dialtone's slot; 0 leaves it out (default 16).")
   Integer e2eClients;
 
-  @Option(names = "--targets", split = ",", description = "Targets, in the order of each round: dialtone, ceiling, wiremock, e2e (default all).")
+  @Option(names = "--targets", split = ",", description = "Targets, in the order of each round: dialtone, ceiling, wiremock (default all three).")
   List<String> targets;
 
   @Option(names = "--pin-targets", paramLabel = "CPUS", description = "Run every target under taskset -c CPUS (e.g. 1); default: no pinning. "
@@ -77,6 +84,9 @@ public final class Main implements Callable<Integer> {
             mode.mode(),
             rounds != null ? rounds : mode.rounds(),
             jitWarmup != null ? jitWarmup : mode.jitWarmupSeconds(),
+            jitWarmupMax != null ? jitWarmupMax : Math.max(mode.jitWarmupMaxSeconds(), jitWarmup != null ? jitWarmup : 0),
+            mode.jitQuietCores(),
+            warmupClients != null ? warmupClients : mode.warmupClients(),
             warmup != null ? warmup : mode.warmupSeconds(),
             duration != null ? duration : mode.windowSeconds(),
             clients != null ? clients : mode.clients(),

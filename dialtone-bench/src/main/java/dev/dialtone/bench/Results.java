@@ -29,7 +29,11 @@ final class Results {
   private static final ObjectMapper JSON =
       new ObjectMapper().registerModule(new Jdk8Module()).enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** One target at one client count in one round. Times in milliseconds. */
+  /**
+   * One target at one client count in one round. Times in milliseconds; CPU as cores used over the
+   * window ({@code targetJitCpuCores}: the part of it spent by the JIT compiler threads, which shows
+   * whether the target was still warming up).
+   */
   record Measurement(
       int round,
       String target,
@@ -43,6 +47,7 @@ final class Results {
       double maxMs,
       long errors,
       double targetCpuCores,
+      double targetJitCpuCores,
       double targetCpuMicrosPerRequest,
       double harnessCpuCores,
       double notificationsPerSecond) {}
@@ -62,6 +67,9 @@ final class Results {
       double maxMs,
       long missing,
       long errors) {}
+
+  /** How long a target was warmed up, and how busy its JIT still was at the end. */
+  record WarmUp(int round, String target, double seconds, double jitCoresInLastStep) {}
 
   /** Median, min and max of one figure over the rounds. */
   record Spread(double median, double min, double max, int rounds) {
@@ -91,6 +99,7 @@ final class Results {
       Spread p99Ms,
       Spread p999Ms,
       Spread targetCpuMicrosPerRequest,
+      Spread notificationsPerSecond,
       long errors) {}
 
   /** Dialtone's figure over a baseline's, per round. */
@@ -104,6 +113,7 @@ final class Results {
   private final Instant started = Instant.now();
   private final List<Measurement> measurements = new ArrayList<>();
   private final List<EndToEnd> endToEnd = new ArrayList<>();
+  private final List<WarmUp> warmUps = new ArrayList<>();
   private final List<String> failures = new ArrayList<>();
 
   Results(Settings settings, Machine machine) {
@@ -119,6 +129,10 @@ final class Results {
     endToEnd.add(measurement);
   }
 
+  synchronized void add(WarmUp warmUp) {
+    warmUps.add(warmUp);
+  }
+
   synchronized void fail(String failure) {
     failures.add(failure);
   }
@@ -130,9 +144,6 @@ final class Results {
   synchronized List<Summary> summaries() {
     List<Summary> summaries = new ArrayList<>();
     for (Target target : settings.targets()) {
-      if (!target.createLoad()) {
-        continue;
-      }
       for (int clients : settings.clients()) {
         List<Measurement> of = of(target.key(), clients);
         if (of.isEmpty()) {
@@ -147,6 +158,7 @@ final class Results {
                 spread(of, Measurement::p99Ms),
                 spread(of, Measurement::p999Ms),
                 spread(of, Measurement::targetCpuMicrosPerRequest),
+                spread(of, Measurement::notificationsPerSecond),
                 of.stream().mapToLong(Measurement::errors).sum()));
       }
     }
@@ -258,6 +270,7 @@ final class Results {
     json.put("endToEnd", endToEnd);
     json.put("targets", verdicts());
     json.put("measurements", measurements);
+    json.put("warmUps", warmUps);
     JSON.writeValue(dir.resolve("bench-results.json").toFile(), json);
     Files.writeString(dir.resolve("bench-results.md"), markdown());
   }
@@ -269,12 +282,15 @@ final class Results {
     md.append(
         String.format(
             Locale.ROOT,
-            "Method: %d round%s, targets interleaved (%s) in each; closed loop; after each start %.1f s of load unrecorded, "
-                + "then per client count %.1f s warm-up and a %.1f s window. Figures: median (min–max) over the rounds.%s\n\n",
+            "Method: %d round%s, targets interleaved (%s) in each, each target started afresh in its slot; closed loop; "
+                + "after each start %.1f–%.1f s of load unrecorded (until the JIT threads are quiet), then per client count "
+                + "%.1f s warm-up and a %.1f s window (Dialtone: once the notifications of earlier calls have all arrived). "
+                + "Figures: median (min–max) over the rounds.%s\n\n",
             settings.rounds(),
             settings.rounds() == 1 ? "" : "s",
             String.join(", ", settings.targets().stream().map(Target::key).toList()),
             settings.jitWarmupSeconds(),
+            settings.jitWarmupMaxSeconds(),
             settings.warmupSeconds(),
             settings.windowSeconds(),
             settings.pinCpus().map(c -> " Targets pinned to CPUs " + c + ".").orElse("")));
@@ -284,8 +300,10 @@ final class Results {
       md.append('\n');
     }
     md.append("## Create call: `POST /v1.0/communications/calls`\n\n");
-    md.append("| target | clients | requests/s | p50 ms | p99 ms | p99.9 ms | target CPU µs/request | errors |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append(
+        "| target | clients | requests/s | p50 ms | p99 ms | p99.9 ms | target CPU µs/request "
+            + "| notifications/s received (steady state: 2 × requests/s) | errors |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Summary s : summaries()) {
       md.append("| ")
           .append(Target.of(s.target()).label())
@@ -301,6 +319,8 @@ final class Results {
           .append(s.p999Ms().format("%.2f"))
           .append(" | ")
           .append(s.targetCpuMicrosPerRequest().format("%.0f"))
+          .append(" | ")
+          .append(s.target().equals(Target.DIALTONE.key()) ? s.notificationsPerSecond().format("%.0f") : "–")
           .append(" | ")
           .append(s.errors())
           .append(" |\n");
@@ -341,6 +361,12 @@ final class Results {
                 e.p99Ms(),
                 e.p999Ms(),
                 e.missing()));
+      }
+    }
+    if (!warmUps.isEmpty()) {
+      md.append("\n## Warm-up per slot\n\n| round | target | seconds | JIT threads in the last step (cores) |\n|---:|---|---:|---:|\n");
+      for (WarmUp w : warmUps) {
+        md.append(String.format(Locale.ROOT, "| %d | %s | %.1f | %.2f |%n", w.round(), w.target(), w.seconds(), w.jitCoresInLastStep()));
       }
     }
     md.append("\n## Targets of issue 5\n\n| target | status | figure |\n|---|---|---|\n");

@@ -6,18 +6,24 @@ import java.util.Optional;
 /**
  * How a run is done. Durations are in seconds.
  *
- * @param jitWarmupSeconds load at {@code e2eClients} clients right after a target starts, not
- *     recorded, so the JIT has compiled the hot paths before the first measured window
+ * @param jitWarmupSeconds the least unrecorded load at {@code warmupClients} clients after a target
+ *     starts, before anything is measured
+ * @param jitWarmupMaxSeconds the most: the warm-up goes on, in 2-second steps, while the target's
+ *     JIT compiler threads used more than {@code jitQuietCores} in the last step
  * @param warmupSeconds load before each measured window, not recorded
  * @param windowSeconds each measured window
- * @param drainSeconds how long to wait after the end-to-end window for the last calls' {@code
- *     established}
+ * @param e2eClients clients of the POST-to-established measurement; 0 leaves it out
+ * @param drainSeconds how long to wait, at most, for the notifications of the calls created so far:
+ *     before each window, and after the end-to-end window
  * @param pinCpus a {@code taskset -c} CPU list for every target, if wanted
  */
 record Settings(
     String mode,
     int rounds,
     double jitWarmupSeconds,
+    double jitWarmupMaxSeconds,
+    double jitQuietCores,
+    int warmupClients,
     double warmupSeconds,
     double windowSeconds,
     List<Integer> clients,
@@ -36,8 +42,14 @@ record Settings(
               + windowSeconds + " s, warm-up " + warmupSeconds + " s, JIT warm-up " + jitWarmupSeconds
               + " s, drain " + drainSeconds + " s");
     }
-    if (clients.isEmpty() || clients.stream().anyMatch(c -> c < 1) || e2eClients < 1) {
-      throw new IllegalArgumentException("client counts must be at least 1, got " + clients + " and " + e2eClients);
+    if (jitWarmupMaxSeconds < jitWarmupSeconds) {
+      throw new IllegalArgumentException(
+          "the JIT warm-up's maximum (" + jitWarmupMaxSeconds + " s) is below its minimum (" + jitWarmupSeconds + " s)");
+    }
+    if (clients.isEmpty() || clients.stream().anyMatch(c -> c < 1) || warmupClients < 1 || e2eClients < 0) {
+      throw new IllegalArgumentException(
+          "client counts must be at least 1 (0 for no end-to-end measurement), got " + clients
+              + ", warm-up " + warmupClients + ", end-to-end " + e2eClients);
     }
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("at least one target is needed");
@@ -46,13 +58,15 @@ record Settings(
     targets = List.copyOf(targets);
   }
 
-  /** The full run: a few minutes. */
+  /** The full run: about five minutes on 2 cores. */
   static Settings full() {
-    return new Settings("full", 3, 4, 1, 4, List.of(1, 16, 64), 16, 10, List.of(Target.values()), Optional.empty());
+    return new Settings(
+        "full", 3, 4, 40, 0.05, 16, 1, 4, List.of(1, 16, 64), 16, 60, List.of(Target.values()), Optional.empty());
   }
 
   /** The CI run: every code path, a few seconds of load, no timing asserted. */
   static Settings smoke() {
-    return new Settings("smoke", 1, 0.3, 0.1, 0.3, List.of(1, 16, 64), 16, 10, List.of(Target.values()), Optional.empty());
+    return new Settings(
+        "smoke", 1, 0.3, 0.3, 0.05, 16, 0.1, 0.3, List.of(1, 16, 64), 16, 30, List.of(Target.values()), Optional.empty());
   }
 }

@@ -10,7 +10,7 @@ class ResultsTest {
   private static final Machine MACHINE = new Machine(2, 1L << 34, "cpu", "os", "jdk", "jvm", 1.0, false);
 
   private static Results.Measurement m(int round, Target target, int clients, double throughput, double p99) {
-    return new Results.Measurement(round, target.key(), clients, 100, throughput, 1, 2, p99, p99, p99, 0, 1, 10, 0.5, 0);
+    return new Results.Measurement(round, target.key(), clients, 100, throughput, 1, 2, p99, p99, p99, 0, 1, 0, 10, 0.5, 0);
   }
 
   @Test
@@ -23,7 +23,7 @@ class ResultsTest {
   @Test
   void ratiosAreTakenWithinEachRoundThenSummarised() {
     Settings settings =
-        new Settings("test", 2, 0, 0, 1, List.of(64), 16, 1, List.of(Target.DIALTONE, Target.CEILING, Target.WIREMOCK), Optional.empty());
+        new Settings("test", 2, 0, 0, 0.05, 16, 0, 1, List.of(64), 16, 1, List.of(Target.DIALTONE, Target.CEILING, Target.WIREMOCK), Optional.empty());
     Results results = new Results(settings, MACHINE);
     // Round 2 runs on a machine twice as busy: absolute figures halve, the ratio holds.
     results.add(m(1, Target.DIALTONE, 64, 600, 8));

@@ -36,10 +36,10 @@ public final class Main implements Callable<Integer> {
   Double jitWarmup;
 
   @Option(names = "--jit-warmup-max", paramLabel = "SECONDS", description = "Most unrecorded load after each target starts: "
-      + "it goes on while the target's JIT compiler threads are busy (full: 40, smoke: 0.3).")
+      + "it goes on while the target's JIT compiler threads are busy (full: 20, smoke: 0.3).")
   Double jitWarmupMax;
 
-  @Option(names = "--warmup-clients", description = "Clients of that warm-up (default 16).")
+  @Option(names = "--warmup-clients", description = "Clients of that warm-up (default 4: few enough that Dialtone's notification delivery keeps up).")
   Integer warmupClients;
 
   @Option(names = "--warmup", paramLabel = "SECONDS", description = "Unrecorded load before each window (full: 1, smoke: 0.1).")
@@ -51,8 +51,9 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--clients", split = ",", description = "Client counts of the create-call load (default 1,16,64).")
   List<Integer> clients;
 
-  @Option(names = "--e2e-clients", description = "Clients of the POST-to-established measurement, last in Dialtone's slot; 0 leaves it out (default 16).")
-  Integer e2eClients;
+  @Option(names = "--e2e-clients", split = ",", description = "Client counts of the POST-to-established measurement, last in "
+      + "Dialtone's slot; 0 leaves it out (default 1,16).")
+  List<Integer> e2eClients;
 
   @Option(names = "--targets", split = ",", description = "Targets, in the order of each round: dialtone, ceiling, wiremock (default all three).")
   List<String> targets;
@@ -90,7 +91,7 @@ public final class Main implements Callable<Integer> {
             warmup != null ? warmup : mode.warmupSeconds(),
             duration != null ? duration : mode.windowSeconds(),
             clients != null ? clients : mode.clients(),
-            e2eClients != null ? e2eClients : mode.e2eClients(),
+            e2eClients == null ? mode.e2eClients() : e2eClients.stream().filter(c -> c != 0).toList(),
             mode.drainSeconds(),
             targets != null ? targets.stream().map(Target::of).toList() : mode.targets(),
             Optional.ofNullable(pinTargets));

@@ -94,8 +94,11 @@ final class Rounds {
         created.drain(running, clients + " clients");
         measure(round, running, requests, clients, created);
       }
-      if (target == Target.DIALTONE && settings.e2eClients() > 0) {
-        endToEnd(round, running, requests, created);
+      if (target == Target.DIALTONE && !settings.e2eClients().isEmpty()) {
+        Launcher.useEndToEndDirectory(running);
+        for (int clients : settings.e2eClients()) {
+          endToEnd(round, running, requests, created, clients);
+        }
       }
     } finally {
       deleteRecursively(dir);
@@ -165,9 +168,8 @@ final class Rounds {
     check(running, clients + " clients", result);
   }
 
-  private void endToEnd(int round, Launcher.Running running, CreateCallRequests requests, Created created) {
-    Launcher.useEndToEndDirectory(running);
-    created.drain(running, "the end-to-end window");
+  private void endToEnd(int round, Launcher.Running running, CreateCallRequests requests, Created created, int clients) {
+    created.drain(running, "end to end at " + clients + " clients");
     EndToEndTracker tracker = new EndToEndTracker();
     LoadGenerator.Observer observer =
         (response, sent, measured) -> {
@@ -181,7 +183,7 @@ final class Rounds {
     receiver.attach(tracker);
     try {
       LoadGenerator.Result result =
-          run(running, requests, settings.e2eClients(), seconds(settings.warmupSeconds()), seconds(settings.windowSeconds()),
+          run(running, requests, clients, seconds(settings.warmupSeconds()), seconds(settings.windowSeconds()),
               observer, LoadGenerator.Window.NONE);
       long missing = tracker.awaitAll(seconds(settings.drainSeconds()));
       Histogram e2e = tracker.latencyNanos();
@@ -189,7 +191,7 @@ final class Rounds {
       Results.EndToEnd m =
           new Results.EndToEnd(
               round,
-              settings.e2eClients(),
+              clients,
               result.requests(),
               result.throughput(),
               ms(create, 50),

@@ -12,7 +12,7 @@ import java.util.Optional;
  *     JIT compiler threads used more than {@code jitQuietCores} in the last step
  * @param warmupSeconds load before each measured window, not recorded
  * @param windowSeconds each measured window
- * @param e2eClients clients of the POST-to-established measurement; 0 leaves it out
+ * @param e2eClients client counts of the POST-to-established measurement, in order; empty leaves it out
  * @param drainSeconds how long to wait, at most, for the notifications of the calls created so far:
  *     before each window, and after the end-to-end window
  * @param pinCpus a {@code taskset -c} CPU list for every target, if wanted
@@ -27,7 +27,7 @@ record Settings(
     double warmupSeconds,
     double windowSeconds,
     List<Integer> clients,
-    int e2eClients,
+    List<Integer> e2eClients,
     double drainSeconds,
     List<Target> targets,
     Optional<String> pinCpus) {
@@ -46,27 +46,28 @@ record Settings(
       throw new IllegalArgumentException(
           "the JIT warm-up's maximum (" + jitWarmupMaxSeconds + " s) is below its minimum (" + jitWarmupSeconds + " s)");
     }
-    if (clients.isEmpty() || clients.stream().anyMatch(c -> c < 1) || warmupClients < 1 || e2eClients < 0) {
+    if (clients.isEmpty() || clients.stream().anyMatch(c -> c < 1) || warmupClients < 1 || e2eClients.stream().anyMatch(c -> c < 1)) {
       throw new IllegalArgumentException(
-          "client counts must be at least 1 (0 for no end-to-end measurement), got " + clients
+          "client counts must be at least 1, got " + clients
               + ", warm-up " + warmupClients + ", end-to-end " + e2eClients);
     }
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("at least one target is needed");
     }
     clients = List.copyOf(clients);
+    e2eClients = List.copyOf(e2eClients);
     targets = List.copyOf(targets);
   }
 
-  /** The full run: about five minutes on 2 cores. */
+  /** The full run: five to ten minutes on a busy 2-core machine. */
   static Settings full() {
     return new Settings(
-        "full", 3, 4, 40, 0.05, 16, 1, 4, List.of(1, 16, 64), 16, 60, List.of(Target.values()), Optional.empty());
+        "full", 3, 4, 20, 0.05, 4, 1, 4, List.of(1, 16, 64), List.of(1, 16), 60, List.of(Target.values()), Optional.empty());
   }
 
   /** The CI run: every code path, a few seconds of load, no timing asserted. */
   static Settings smoke() {
     return new Settings(
-        "smoke", 1, 0.3, 0.3, 0.05, 16, 0.1, 0.3, List.of(1, 16, 64), 16, 30, List.of(Target.values()), Optional.empty());
+        "smoke", 1, 0.3, 0.3, 0.05, 4, 0.1, 0.3, List.of(1, 16, 64), List.of(1, 16), 30, List.of(Target.values()), Optional.empty());
   }
 }

@@ -23,7 +23,7 @@ class ResultsTest {
   @Test
   void ratiosAreTakenWithinEachRoundThenSummarised() {
     Settings settings =
-        new Settings("test", 2, 0, 0, 0.05, 16, 0, 1, List.of(64), 16, 1, List.of(Target.DIALTONE, Target.CEILING, Target.WIREMOCK), Optional.empty());
+        new Settings("test", 2, 0, 0, 0.05, 16, 0, 1, List.of(64), List.of(16), 1, List.of(Target.DIALTONE, Target.CEILING, Target.WIREMOCK), Optional.empty());
     Results results = new Results(settings, MACHINE);
     // Round 2 runs on a machine twice as busy: absolute figures halve, the ratio holds.
     results.add(m(1, Target.DIALTONE, 64, 600, 8));

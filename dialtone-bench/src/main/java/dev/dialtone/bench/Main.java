@@ -36,7 +36,7 @@ public final class Main implements Callable<Integer> {
   Double jitWarmup;
 
   @Option(names = "--jit-warmup-max", paramLabel = "SECONDS", description = "Most unrecorded load after each target starts: "
-      + "it goes on while the target's JIT compiler threads are busy (full: 20, smoke: 0.3).")
+      + "it goes on while the target's JIT compiler threads are busy (full: 15, smoke: 0.3).")
   Double jitWarmupMax;
 
   @Option(names = "--warmup-clients", description = "Clients of that warm-up (default 4: few enough that Dialtone's notification delivery keeps up).")
@@ -45,7 +45,7 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--warmup", paramLabel = "SECONDS", description = "Unrecorded load before each window (full: 1, smoke: 0.1).")
   Double warmup;
 
-  @Option(names = "--duration", paramLabel = "SECONDS", description = "Each measured window (full: 4, smoke: 0.3).")
+  @Option(names = "--duration", paramLabel = "SECONDS", description = "Each measured window (full: 3, smoke: 0.3).")
   Double duration;
 
   @Option(names = "--clients", split = ",", description = "Client counts of the create-call load (default 1,16,64).")

@@ -59,10 +59,10 @@ record Settings(
     targets = List.copyOf(targets);
   }
 
-  /** The full run: five to ten minutes on a busy 2-core machine. */
+  /** The full run: about six minutes on a busy 2-core machine. */
   static Settings full() {
     return new Settings(
-        "full", 3, 4, 20, 0.05, 4, 1, 4, List.of(1, 16, 64), List.of(1, 16), 60, List.of(Target.values()), Optional.empty());
+        "full", 3, 4, 15, 0.05, 4, 1, 3, List.of(1, 16, 64), List.of(1, 16), 60, List.of(Target.values()), Optional.empty());
   }
 
   /** The CI run: every code path, a few seconds of load, no timing asserted. */

@@ -213,7 +213,7 @@ final class Results {
     return ratios.stream()
         .filter(r -> r.clients() == 64 && r.baseline().equals(baseline.key()))
         .findFirst()
-        .map(r -> verdict(name, r.throughput(), perRound, v -> v >= atLeast, "%.2f×"))
+        .map(r -> verdict(name, r.throughput(), perRound, v -> v >= atLeast, "%.3f×"))
         .orElseGet(() -> notMeasured(name));
   }
 

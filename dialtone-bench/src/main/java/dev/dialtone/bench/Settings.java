@@ -59,7 +59,7 @@ record Settings(
     targets = List.copyOf(targets);
   }
 
-  /** The full run: about six minutes on a busy 2-core machine. */
+  /** The full run: about seven minutes on a busy 2-core machine. */
   static Settings full() {
     return new Settings(
         "full", 3, 4, 15, 0.05, 4, 1, 3, List.of(1, 16, 64), List.of(1, 16), 60, List.of(Target.values()), Optional.empty());

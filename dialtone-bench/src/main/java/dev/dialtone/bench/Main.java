@@ -1,0 +1,127 @@
+package dev.dialtone.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bin/bench}: runs the benchmark and writes its results. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measures Dialtone's create-call throughput and latency beside two baselines started in the same run "
+          + "(a static-201 Helidon server and WireMock standalone), and POST-to-established latency.",
+      "Writes dialtone-bench/target/bench-results.json and bench-results.md.",
+      "Options left out take the values of the mode: a full run of a few minutes, or --smoke."
+    },
+    sortOptions = false)
+public final class Main implements Callable<Integer> {
+  // Held here: java.util.logging keeps loggers weakly, and a collected one loses its level.
+  private static final Logger HELIDON_LOG = Logger.getLogger("io.helidon");
+
+  @Option(names = "--smoke", description = "A few seconds in all, one round: checks that everything works; asserts no timing.")
+  boolean smoke;
+
+  @Option(names = "--rounds", description = "Rounds; each runs every target once (full: 3, smoke: 1).")
+  Integer rounds;
+
+  @Option(names = "--jit-warmup", paramLabel = "SECONDS", description = "Least unrecorded load after each target starts (full: 4, smoke: 0.3).")
+  Double jitWarmup;
+
+  @Option(names = "--jit-warmup-max", paramLabel = "SECONDS", description = "Most unrecorded load after each target starts: "
+      + "it goes on while the target's JIT compiler threads are busy (full: 15, smoke: 0.3).")
+  Double jitWarmupMax;
+
+  @Option(names = "--warmup-clients", description = "Clients of that warm-up (default 4: few enough that Dialtone's notification delivery keeps up).")
+  Integer warmupClients;
+
+  @Option(names = "--warmup", paramLabel = "SECONDS", description = "Unrecorded load before each window (full: 1, smoke: 0.1).")
+  Double warmup;
+
+  @Option(names = "--duration", paramLabel = "SECONDS", description = "Each measured window (full: 3, smoke: 0.3).")
+  Double duration;
+
+  @Option(names = "--clients", split = ",", description = "Client counts of the create-call load (default 1,16,64).")
+  List<Integer> clients;
+
+  @Option(names = "--e2e-clients", split = ",", description = "Client counts of the POST-to-established measurement, last in "
+      + "Dialtone's slot; 0 leaves it out (default 1,16).")
+  List<Integer> e2eClients;
+
+  @Option(names = "--targets", split = ",", description = "Targets, in the order of each round: dialtone, ceiling, wiremock (default all three).")
+  List<String> targets;
+
+  @Option(names = "--pin-targets", paramLabel = "CPUS", description = "Run every target under taskset -c CPUS (e.g. 1); default: no pinning. "
+      + "Pin the harness itself with taskset -c 0 bin/bench.")
+  String pinTargets;
+
+  @Option(names = "--dialtone-jvm-arg", paramLabel = "ARG", description = "An extra JVM option for Dialtone (repeatable), e.g. "
+      + "-XX:StartFlightRecording=filename=dialtone.jfr,settings=profile")
+  List<String> dialtoneJvmArgs = new ArrayList<>();
+
+  @Option(names = "--root", description = "The repository root (default: the current directory).")
+  Path root = Path.of(".");
+
+  @Option(names = "--out", description = "Where the results go, relative to the root (default dialtone-bench/target).")
+  Path out = Path.of("dialtone-bench/target");
+
+  public static void main(String[] args) {
+    HELIDON_LOG.setLevel(Level.WARNING);
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Settings mode = smoke ? Settings.smoke() : Settings.full();
+    Settings settings =
+        new Settings(
+            mode.mode(),
+            rounds != null ? rounds : mode.rounds(),
+            jitWarmup != null ? jitWarmup : mode.jitWarmupSeconds(),
+            jitWarmupMax != null ? jitWarmupMax : Math.max(mode.jitWarmupMaxSeconds(), jitWarmup != null ? jitWarmup : 0),
+            mode.jitQuietCores(),
+            warmupClients != null ? warmupClients : mode.warmupClients(),
+            warmup != null ? warmup : mode.warmupSeconds(),
+            duration != null ? duration : mode.windowSeconds(),
+            clients != null ? clients : mode.clients(),
+            e2eClients == null ? mode.e2eClients() : e2eClients.stream().filter(c -> c != 0).toList(),
+            mode.drainSeconds(),
+            targets != null ? targets.stream().map(Target::of).toList() : mode.targets(),
+            Optional.ofNullable(pinTargets));
+    Machine machine = Machine.describe();
+    if (settings.pinCpus().isPresent() && !machine.tasksetAvailable()) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--pin-targets needs taskset, which this machine does not have");
+    }
+    Path root = this.root.toAbsolutePath().normalize();
+    Path outDir = root.resolve(out);
+    Path work = outDir.resolve("bench-work");
+    Rounds.deleteRecursively(work);
+    Results results = new Results(settings, machine);
+    Launcher launcher = new Launcher(root, settings.pinCpus(), dialtoneJvmArgs);
+    Rounds.progress("%s run on %s", settings.mode(), machine.summary());
+    try (CallbackReceiver receiver = CallbackReceiver.start()) {
+      launcher.requireArtefacts(settings.targets());
+      new Rounds(settings, launcher, receiver, results, work).run();
+    } catch (BenchException e) {
+      results.fail(e.getMessage());
+    } finally {
+      results.write(outDir);
+    }
+    System.out.println(results.markdown());
+    System.out.println("Results: " + outDir.resolve("bench-results.json") + " and " + outDir.resolve("bench-results.md"));
+    List<String> failures = results.failures();
+    if (!failures.isEmpty()) {
+      System.err.println("bench: FAILED:");
+      failures.forEach(f -> System.err.println("  " + f));
+      return 1;
+    }
+    return 0;
+  }
+}

@@ -117,6 +117,9 @@ final class Launcher {
             "dev.dialtone.server.Main",
             "--port",
             "0",
+            // Measured over plain HTTP, like the baselines; no HTTPS listener to bind.
+            "--https-port",
+            "-1",
             "--data-dir",
             workDir.resolve("data").toString()));
     ChildProcess process = ChildProcess.start(Target.DIALTONE.key(), command, log, pinCpus);

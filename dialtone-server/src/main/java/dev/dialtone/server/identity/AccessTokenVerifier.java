@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -36,7 +37,11 @@ import java.util.function.Supplier;
  * in {@code tid}. Claims are trusted only once the signature has verified.
  *
  * <p>This runs on every Graph request: the verifier of each key is made once (in {@link
- * SigningKeys}), and the token's header and payload are each parsed once. Thread-safe.
+ * SigningKeys}), and the token's header and payload are each parsed once. A token that verified is
+ * remembered (by its exact string, at most {@link #CACHE_SIZE} of them) with its caller, {@code exp}
+ * and {@code nbf}; when the same token comes again only the times (against the clock, with the
+ * skew) and the application's existence and consent in the current directory are checked again.
+ * A token that failed is never remembered. Thread-safe.
  */
 public final class AccessTokenVerifier {
   /**
@@ -54,10 +59,17 @@ public final class AccessTokenVerifier {
   private static final String UNPARSABLE = "CompactToken parsing failed with error code: 80049217";
   private static final String TIME = "Access token has expired or is not yet valid.";
 
+  /** How many verified tokens are remembered at most. */
+  static final int CACHE_SIZE = 10_000;
+
+  /** A token that verified: who it authenticates and when it is valid. */
+  private record Verified(Caller caller, Instant expires, Instant notBefore) {}
+
   private final SigningKeys keys;
   private final Supplier<Directory> directory;
   private final Clock clock;
   private final IssuerPolicy issuers;
+  private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
 
   public AccessTokenVerifier(
       SigningKeys keys, Supplier<Directory> directory, Clock clock, IssuerPolicy issuers) {
@@ -77,7 +89,15 @@ public final class AccessTokenVerifier {
    * @throws AuthenticationException if the token does not authenticate a caller
    */
   public Caller verify(String authorization) {
-    SignedJWT jwt = parse(bearerToken(authorization));
+    String token = bearerToken(authorization);
+    Verified known = verified.get(token);
+    if (known != null) {
+      Caller caller = known.caller();
+      checkTimes(known.expires(), known.notBefore(), caller.tenantId());
+      checkApplication(caller.appId(), caller.tenantId());
+      return caller;
+    }
+    SignedJWT jwt = parse(token);
     checkSignature(jwt);
     JWTClaimsSet claims;
     String tenantId;
@@ -100,7 +120,17 @@ public final class AccessTokenVerifier {
       throw failure(
           Reason.WRONG_ISSUER, "Access token validation failure. Invalid issuer.", tenantId);
     }
-    checkTimes(claims, tenantId);
+    Date exp = claims.getExpirationTime();
+    if (exp == null) {
+      throw failure(
+          Reason.MALFORMED,
+          "Access token validation failure. The token has no expiry (exp).",
+          tenantId);
+    }
+    Date nbf = claims.getNotBeforeTime();
+    Instant expires = exp.toInstant();
+    Instant notBefore = nbf == null ? null : nbf.toInstant();
+    checkTimes(expires, notBefore, tenantId);
     if (claims.getClaim("scp") != null) {
       throw failure(
           Reason.DELEGATED,
@@ -110,6 +140,24 @@ public final class AccessTokenVerifier {
           tenantId);
     }
     String appId = stringClaim(claims, "appid", tenantId);
+    checkApplication(appId, tenantId);
+    Caller caller = new Caller(appId, tenantId, roles(claims, tenantId));
+    remember(token, new Verified(caller, expires, notBefore));
+    return caller;
+  }
+
+  private void remember(String token, Verified entry) {
+    if (verified.size() >= CACHE_SIZE) {
+      Instant now = clock.instant();
+      verified.values().removeIf(v -> now.isAfter(v.expires().plus(CLOCK_SKEW)));
+      if (verified.size() >= CACHE_SIZE) {
+        verified.clear();
+      }
+    }
+    verified.put(token, entry);
+  }
+
+  private void checkApplication(String appId, String tenantId) {
     Optional<Application> app = directory.get().application(appId);
     if (app.isEmpty() || !app.get().isConsentedIn(tenantId)) {
       throw failure(
@@ -121,7 +169,6 @@ public final class AccessTokenVerifier {
               + "'.",
           tenantId);
     }
-    return new Caller(appId, tenantId, roles(claims, tenantId));
   }
 
   private static String bearerToken(String authorization) {
@@ -179,20 +226,12 @@ public final class AccessTokenVerifier {
     }
   }
 
-  private void checkTimes(JWTClaimsSet claims, String tenantId) {
-    Date exp = claims.getExpirationTime();
-    if (exp == null) {
-      throw failure(
-          Reason.MALFORMED,
-          "Access token validation failure. The token has no expiry (exp).",
-          tenantId);
-    }
+  private void checkTimes(Instant expires, Instant notBefore, String tenantId) {
     Instant now = clock.instant();
-    if (now.isAfter(exp.toInstant().plus(CLOCK_SKEW))) {
+    if (now.isAfter(expires.plus(CLOCK_SKEW))) {
       throw failure(Reason.EXPIRED, TIME, tenantId);
     }
-    Date nbf = claims.getNotBeforeTime();
-    if (nbf != null && nbf.toInstant().minus(CLOCK_SKEW).isAfter(now)) {
+    if (notBefore != null && notBefore.minus(CLOCK_SKEW).isAfter(now)) {
       throw failure(Reason.NOT_YET_VALID, TIME, tenantId);
     }
   }

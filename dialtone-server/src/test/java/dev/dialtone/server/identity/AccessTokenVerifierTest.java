@@ -266,6 +266,39 @@ class AccessTokenVerifierTest {
   }
 
   @Test
+  void verifiedToken_isRefusedOnceItsApplicationIsRemovedFromTheDirectory() {
+    String token = "Bearer " + issue(HOME);
+    assertThat(verifier.verify(token).appId()).isEqualTo(APP);
+    assertThat(verifier.verify(token).appId()).isEqualTo(APP);
+
+    directory.set(
+        directory
+            .get()
+            .with(
+                c ->
+                    new Directory.Contents(
+                        c.tenants(),
+                        c.applications().stream().filter(a -> !a.appId().equals(APP)).toList(),
+                        c.applicationInstances(),
+                        c.users(),
+                        c.phones(),
+                        c.meetings())));
+
+    assertThat(refusal(token).reason()).isEqualTo(Reason.UNKNOWN_APPLICATION);
+  }
+
+  @Test
+  void verifiedToken_isRefusedOnceItHasExpired() {
+    String token = "Bearer " + issue(HOME);
+    assertThat(verifier.verify(token).appId()).isEqualTo(APP);
+
+    clock.advance(Duration.ofSeconds(3600).plus(AccessTokenVerifier.CLOCK_SKEW));
+    AuthenticationException refused = refusal(token);
+    assertThat(refused.reason()).isEqualTo(Reason.EXPIRED);
+    assertThat(refused).hasMessage("Access token has expired or is not yet valid.");
+  }
+
+  @Test
   void tokenForATenantWhoseConsentWasWithdrawn_isUnknownApplication() {
     String token = "Bearer " + issue(OTHER);
     directory.set(

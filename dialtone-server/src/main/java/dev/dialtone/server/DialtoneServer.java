@@ -124,7 +124,7 @@ public final class DialtoneServer implements AutoCloseable {
               .build();
       Runnable wake = dispatcher::wake;
       TimerLoop timers =
-          new TimerLoop(new TimerWorker(store, clock, config.nodeId(), wake), Duration.ofMillis(50));
+          new TimerLoop(new TimerWorker(store, clock, config.nodeId(), wake), Duration.ofMillis(10));
       CallService calls =
           new CallService(
               store,

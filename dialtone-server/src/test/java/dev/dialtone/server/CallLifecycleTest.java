@@ -176,7 +176,7 @@ class CallLifecycleTest {
     TestClient.Response keepAlive = client.postJson("/v1.0/communications/calls/" + id + "/keepAlive", token(), "");
     assertThat(keepAlive.status()).isEqualTo(200);
     clock.advance(Duration.ofMinutes(30)); // 60 min since start, 30 since the keepAlive: still alive
-    // The timer loop runs every 50 ms: half a second of staying alive means the old expiry is gone.
+    // The timer loop runs every 10 ms: half a second of staying alive means the old expiry is gone.
     await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
         .until(() -> client.get("/v1.0/communications/calls/" + id, token()).status() == 200);
     clock.advance(Duration.ofMinutes(16));

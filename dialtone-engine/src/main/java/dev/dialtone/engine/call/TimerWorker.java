@@ -26,7 +26,8 @@ public final class TimerWorker {
 
   /**
    * @param owner this worker's name in timer leases (the node id)
-   * @param afterCommit run after changes were committed (wakes the notification dispatcher)
+   * @param afterCommit run after each timer's change was committed (wakes the notification
+   *     dispatcher as soon as the change's notifications exist)
    */
   public TimerWorker(CallStore store, Clock clock, String owner, Runnable afterCommit) {
     this.store = Objects.requireNonNull(store, "store");
@@ -52,6 +53,7 @@ public final class TimerWorker {
         try {
           fire(timer);
           fired++;
+          afterCommit.run();
         } catch (EngineException e) {
           if (failure == null) {
             failure = e;
@@ -59,9 +61,6 @@ public final class TimerWorker {
             failure.addSuppressed(e);
           }
         }
-      }
-      if (!due.isEmpty()) {
-        afterCommit.run();
       }
       if (due.size() < BATCH) {
         if (failure != null) {

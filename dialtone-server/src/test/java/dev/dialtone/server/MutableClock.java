@@ -7,20 +7,24 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests move by hand: time passes only when the test says so. */
-final class MutableClock extends Clock {
+/** A clock tests move by hand: time passes only when the test says so. Shared by every test package. */
+public final class MutableClock extends Clock {
   private final AtomicReference<Instant> now;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.now = new AtomicReference<>(start);
   }
 
   /** Starts at the real time, so tokens it stamps also validate against real clocks. */
-  static MutableClock startingNow() {
+  public static MutableClock startingNow() {
     return new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
   }
 
-  void advance(Duration duration) {
+  public void set(Instant value) {
+    now.set(value);
+  }
+
+  public void advance(Duration duration) {
     now.updateAndGet(t -> t.plus(duration));
   }
 

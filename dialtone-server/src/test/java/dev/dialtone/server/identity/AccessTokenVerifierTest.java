@@ -1,5 +1,6 @@
 package dev.dialtone.server.identity;
 
+import dev.dialtone.server.MutableClock;
 import static dev.dialtone.server.identity.Fixtures.APP;
 import static dev.dialtone.server.identity.Fixtures.BASE;
 import static dev.dialtone.server.identity.Fixtures.HOME;

@@ -1,5 +1,6 @@
 package dev.dialtone.server.notify;
 
+import dev.dialtone.server.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.dialtone.server.notify;
 
+import dev.dialtone.server.MutableClock;
 import static dev.dialtone.server.notify.Notifications.APP_ID;
 import static dev.dialtone.server.notify.Notifications.TENANT_ID;
 import static org.assertj.core.api.Assertions.assertThat;

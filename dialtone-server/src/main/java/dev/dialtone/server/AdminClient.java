@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The options and the one request of the commands that drive a running server through its admin
- * API ({@code simulate}, {@code incoming-call}).
+ * API ({@code simulate}, {@code incoming-call}, {@code drain}).
  */
 final class AdminClient {
   @Option(names = "--url", defaultValue = "${env:DIALTONE_URL:-http://127.0.0.1:8080}",
@@ -26,7 +26,7 @@ final class AdminClient {
         HttpRequest.newBuilder(URI.create(url + path))
             .header("Authorization", "Bearer " + adminKey)
             .header("Content-Type", "application/json")
-            .timeout(Duration.ofSeconds(30))
+            .timeout(Duration.ofSeconds(90))
             .POST(HttpRequest.BodyPublishers.ofString(json))
             .build();
     HttpResponse<String> response =

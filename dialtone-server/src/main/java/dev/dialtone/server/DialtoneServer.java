@@ -13,6 +13,7 @@ import java.time.Duration;
 import dev.dialtone.engine.directory.Directory;
 import dev.dialtone.engine.graph.GraphSchema;
 import dev.dialtone.server.admin.AdminApi;
+import dev.dialtone.server.admin.NodeControl;
 import dev.dialtone.server.directory.DirectoryRegistry;
 import dev.dialtone.server.graph.GraphEdge;
 import dev.dialtone.server.graph.GraphErrors;
@@ -31,6 +32,7 @@ import dev.dialtone.store.JdbcStore;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -51,8 +53,7 @@ public final class DialtoneServer implements AutoCloseable {
   private final JdbcStore store;
   private final DirectoryRegistry directory;
   private final WebServer webServer;
-  private final NotificationDispatcher dispatcher;
-  private final TimerLoop timers;
+  private final BackgroundWork work;
   private final Optional<ServerCertificate> certificate;
 
   private DialtoneServer(
@@ -60,15 +61,13 @@ public final class DialtoneServer implements AutoCloseable {
       JdbcStore store,
       DirectoryRegistry directory,
       WebServer webServer,
-      NotificationDispatcher dispatcher,
-      TimerLoop timers,
+      BackgroundWork work,
       Optional<ServerCertificate> certificate) {
     this.config = config;
     this.store = store;
     this.directory = directory;
     this.webServer = webServer;
-    this.dispatcher = dispatcher;
-    this.timers = timers;
+    this.work = work;
     this.certificate = certificate;
   }
 
@@ -125,6 +124,7 @@ public final class DialtoneServer implements AutoCloseable {
       Runnable wake = dispatcher::wake;
       TimerLoop timers =
           new TimerLoop(new TimerWorker(store, clock, config.nodeId(), wake), Duration.ofMillis(10));
+      BackgroundWork work = new BackgroundWork(config.nodeId(), timers, dispatcher);
       CallService calls =
           new CallService(
               store,
@@ -141,8 +141,10 @@ public final class DialtoneServer implements AutoCloseable {
               new GraphEdge(calls, verifier, errors, urls, config.maxRequestBytes()),
               new IdentityRoutes(issuer, keys, issuers, urls, config.callbackIssuer()),
               new AdminApi(
-                  directory, store, new Simulator(store, directory, clock, wake), faults, errors, config.adminKey()),
+                  directory, store, new Simulator(store, directory, clock, wake), faults, work, errors,
+                  config.adminKey()),
               store,
+              work,
               errors);
       var server =
           WebServer.builder()
@@ -166,9 +168,8 @@ public final class DialtoneServer implements AutoCloseable {
             + (certificate.isPresent() ? " and HTTPS port " + config.tls().httpsPort() : "")
             + "; see the error above, or choose other ports (--port, --https-port; 0 picks a free one)");
       }
-      dispatcher.start();
-      timers.start();
-      return new DialtoneServer(config, store, directory, webServer, dispatcher, timers, certificate);
+      work.start();
+      return new DialtoneServer(config, store, directory, webServer, work, certificate);
     } catch (RuntimeException e) {
       store.close();
       certificate.ifPresent(ServerCertificate::close);
@@ -196,12 +197,18 @@ public final class DialtoneServer implements AutoCloseable {
 
   /** Everything the routes need. */
   record Components(
-      GraphEdge graph, IdentityRoutes identity, AdminApi admin, JdbcStore store, GraphErrors errors) {}
+      GraphEdge graph,
+      IdentityRoutes identity,
+      AdminApi admin,
+      JdbcStore store,
+      NodeControl node,
+      GraphErrors errors) {}
 
   /** Wires every route. The one routing method, shared by {@link #start} and tests. */
   static void routing(HttpRouting.Builder routing, Components components) {
     routing.addFilter(new RequestLog());
-    routing.get("/health", (req, res) -> health(res, components.store()));
+    routing.get("/health", (req, res) -> health(res, components.store(), components.node()));
+    routing.get("/health/live", (req, res) -> live(res));
     components.admin().register(routing);
     components.identity().register(routing);
     routing.any(
@@ -237,13 +244,30 @@ public final class DialtoneServer implements AutoCloseable {
         });
   }
 
-  private static void health(io.helidon.webserver.http.ServerResponse res, JdbcStore store) {
+  /**
+   * Readiness, for load balancers: 200 {@code UP} while the node takes requests and work; 503 when
+   * the store is unreachable or its migrations are not current ({@code DOWN}), or when the node is
+   * drained ({@code DRAINING}).
+   */
+  private static void health(ServerResponse res, JdbcStore store, NodeControl node) {
     boolean storeUp = store.isReady();
+    String status = !storeUp ? "DOWN" : node.draining() ? "DRAINING" : "UP";
     ObjectNode body = Json.MAPPER.createObjectNode();
-    body.put("status", storeUp ? "UP" : "DOWN");
+    body.put("status", status);
+    body.put("node", node.nodeId());
     body.putObject("checks").put("store", storeUp ? "UP" : "DOWN");
-    res.status(storeUp ? 200 : 503);
+    sendHealth(res, status.equals("UP") ? 200 : 503, body);
+  }
+
+  /** Liveness: 200 while the process serves requests, drained or not, store reachable or not. */
+  private static void live(ServerResponse res) {
+    sendHealth(res, 200, Json.MAPPER.createObjectNode().put("status", "UP"));
+  }
+
+  private static void sendHealth(ServerResponse res, int status, ObjectNode body) {
+    res.status(status);
     res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
     res.send(Json.bytes(body));
   }
 
@@ -305,12 +329,16 @@ public final class DialtoneServer implements AutoCloseable {
     return store;
   }
 
+  /** This node's control: its id, and draining it. */
+  public NodeControl node() {
+    return work;
+  }
+
   /** Stops taking requests, stops the timers and the dispatcher (in-flight attempts finish), closes the store. */
   @Override
   public void close() {
     webServer.stop();
-    timers.close();
-    dispatcher.close();
+    work.close();
     store.close();
     certificate.ifPresent(ServerCertificate::close);
   }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "Dialtone 0.1.0",
     description = "Serves the Microsoft Graph calls API, with an Azure AD-shaped token endpoint.",
-    subcommands = {SimulateCommand.class, IncomingCallCommand.class},
+    subcommands = {SimulateCommand.class, IncomingCallCommand.class, DrainCommand.class},
     sortOptions = false)
 public final class Main implements Callable<Integer> {
 

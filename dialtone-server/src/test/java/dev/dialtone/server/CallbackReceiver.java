@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A bot's webhook on a real socket. It keeps every POST it gets (headers and body) and answers 202,
- * or 503 to the first {@link #failNext} requests.
+ * or 503 to the first {@link #failNext} requests; {@link #answerAfter} makes it a slow bot.
  */
 final class CallbackReceiver implements AutoCloseable {
   /** One POST as received. */
@@ -47,6 +47,7 @@ final class CallbackReceiver implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final List<AssertionError> nonConforming = new CopyOnWriteArrayList<>();
   private final AtomicInteger failures = new AtomicInteger();
+  private volatile java.time.Duration answerAfter = java.time.Duration.ZERO;
 
   CallbackReceiver() {
     try {
@@ -58,6 +59,11 @@ final class CallbackReceiver implements AutoCloseable {
         "/callback",
         exchange -> {
           String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          try {
+            Thread.sleep(answerAfter);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
           if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             exchange.sendResponseHeaders(503, -1);
           } else {
@@ -83,6 +89,11 @@ final class CallbackReceiver implements AutoCloseable {
   /** Answer 503 to the next {@code n} POSTs (they are not kept). */
   void failNext(int n) {
     failures.set(n);
+  }
+
+  /** Wait this long before answering each POST (it is kept once answered). */
+  void answerAfter(java.time.Duration delay) {
+    answerAfter = delay;
   }
 
   List<Received> received() {

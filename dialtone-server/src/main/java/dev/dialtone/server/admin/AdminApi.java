@@ -64,8 +64,10 @@ public final class AdminApi {
   private final Optional<byte[]> adminKey;
   private final Simulator simulator;
   private final FaultInjection faults;
+  private final NodeControl node;
 
   /**
+   * @param node this node, to drain it
    * @param adminKey the credential; empty disables the admin API (every request gets 403)
    */
   public AdminApi(
@@ -73,12 +75,14 @@ public final class AdminApi {
       CallStore store,
       Simulator simulator,
       FaultInjection faults,
+      NodeControl node,
       GraphErrors errors,
       Optional<String> adminKey) {
     this.directory = directory;
     this.store = store;
     this.simulator = simulator;
     this.faults = faults;
+    this.node = node;
     this.errors = errors;
     this.adminKey = adminKey.map(key -> key.getBytes(StandardCharsets.UTF_8));
   }
@@ -94,6 +98,7 @@ public final class AdminApi {
     routing.post("/dialtone/incoming-calls", guarded(this::incomingCall));
     routing.put("/dialtone/faults/applications/{id}", guarded(this::putFaults));
     routing.put("/dialtone/faults/calls/{id}", guarded(this::putFaults));
+    routing.post("/dialtone/drain", guarded(this::drain));
     routing.delete("/dialtone/faults", guarded((req, res) -> {
       faults.clear();
       res.status(204).send();
@@ -168,6 +173,15 @@ public final class AdminApi {
       throw EngineException.notFound("The directory has no " + name + " entry '" + id + "'.");
     }
     res.status(204).send();
+  }
+
+  /** Drains this node (see {@link NodeControl#drain}) and answers once it is drained. */
+  private void drain(ServerRequest req, ServerResponse res) {
+    node.drain();
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("node", node.nodeId());
+    body.put("status", "DRAINED");
+    sendJson(res, 200, body);
   }
 
   private void getCall(ServerRequest req, ServerResponse res) {

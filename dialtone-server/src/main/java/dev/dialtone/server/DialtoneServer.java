@@ -31,9 +31,6 @@ import dev.dialtone.store.JdbcStore;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -73,7 +70,8 @@ public final class DialtoneServer implements AutoCloseable {
   }
 
   /**
-   * Opens the store (running migrations), loads the directory and keys, and starts listening.
+   * Opens the store (running migrations), loads the directory, takes the signing keys from the
+   * store (storing them first if this is the first node to start), and starts listening.
    *
    * @throws IllegalArgumentException for a configuration that cannot work (bad directory file)
    */
@@ -82,7 +80,6 @@ public final class DialtoneServer implements AutoCloseable {
     Directory initial =
         config.directoryFile().map(DirectoryRegistry::load).orElseGet(DirectoryRegistry::demo);
     DirectoryRegistry directory = new DirectoryRegistry(initial);
-    SigningKeys keys = signingKeys(config);
     // Certificate validity is real time, never the scaled clock.
     Optional<ServerCertificate> certificate =
         config.tls().enabled()
@@ -97,6 +94,8 @@ public final class DialtoneServer implements AutoCloseable {
       throw e;
     }
     try {
+      // Shared by every node on the store: a token one node signs verifies on all.
+      SigningKeys keys = SigningKeys.shared(store, formerKeyFile(config), Clock.systemUTC().instant());
       GraphErrors errors = new GraphErrors(clock);
       PublicUrls urls = new PublicUrls(config.publicUrl(), config.host());
       FaultInjection faults = new FaultInjection();
@@ -247,17 +246,15 @@ public final class DialtoneServer implements AutoCloseable {
     res.send(Json.bytes(body));
   }
 
-  private static SigningKeys signingKeys(ServerConfig config) {
-    if (config.inMemory()) {
-      return SigningKeys.inMemory();
-    }
-    try {
-      Files.createDirectories(config.dataDir());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
-    }
-    return SigningKeys.loadOrCreate(config.dataDir().resolve("token-signing-keys.json"));
+  /**
+   * Where a former Dialtone kept its token signing keys, imported into a store that holds none: the
+   * data directory's {@value #FORMER_KEY_FILE}, unless the data directory is not used.
+   */
+  private static Optional<java.nio.file.Path> formerKeyFile(ServerConfig config) {
+    return config.inMemory() ? Optional.empty() : Optional.of(config.dataDir().resolve(FORMER_KEY_FILE));
   }
+
+  private static final String FORMER_KEY_FILE = "token-signing-keys.json";
 
   private static StoreConfig storeConfig(ServerConfig config) {
     if (config.storeUrl().isPresent()) {

@@ -10,7 +10,6 @@ import dev.dialtone.server.notify.DeliveryPolicy;
 import dev.dialtone.server.notify.FaultInjection;
 import dev.dialtone.server.notify.NotificationDispatcher;
 import java.time.Duration;
-import dev.dialtone.engine.directory.Directory;
 import dev.dialtone.engine.graph.GraphSchema;
 import dev.dialtone.server.admin.AdminApi;
 import dev.dialtone.server.directory.DirectoryRegistry;
@@ -70,16 +69,16 @@ public final class DialtoneServer implements AutoCloseable {
   }
 
   /**
-   * Opens the store (running migrations), loads the directory, takes the signing keys from the
-   * store (storing them first if this is the first node to start), and starts listening.
+   * Opens the store (running migrations), takes the signing keys and the directory from it (storing
+   * them first if this is the first node to start), and starts listening.
    *
    * @throws IllegalArgumentException for a configuration that cannot work (bad directory file)
    */
   public static DialtoneServer start(ServerConfig config) {
     Clock clock = config.clock();
-    Directory initial =
-        config.directoryFile().map(DirectoryRegistry::load).orElseGet(DirectoryRegistry::demo);
-    DirectoryRegistry directory = new DirectoryRegistry(initial);
+    // Read before anything opens, so that a bad file fails fast.
+    DirectoryRegistry.Seed seed =
+        config.directoryFile().map(DirectoryRegistry.Seed::file).orElseGet(DirectoryRegistry.Seed::demo);
     // Certificate validity is real time, never the scaled clock.
     Optional<ServerCertificate> certificate =
         config.tls().enabled()
@@ -93,9 +92,11 @@ public final class DialtoneServer implements AutoCloseable {
       certificate.ifPresent(ServerCertificate::close);
       throw e;
     }
+    DirectoryRegistry directory = null;
     try {
       // Shared by every node on the store: a token one node signs verifies on all.
       SigningKeys keys = SigningKeys.shared(store, formerKeyFile(config), Clock.systemUTC().instant());
+      directory = DirectoryRegistry.open(store, seed, clock, config.directoryPollInterval());
       GraphErrors errors = new GraphErrors(clock);
       PublicUrls urls = new PublicUrls(config.publicUrl(), config.host());
       FaultInjection faults = new FaultInjection();
@@ -167,8 +168,12 @@ public final class DialtoneServer implements AutoCloseable {
       }
       dispatcher.start();
       timers.start();
+      directory.start();
       return new DialtoneServer(config, store, directory, webServer, dispatcher, timers, certificate);
     } catch (RuntimeException e) {
+      if (directory != null) {
+        directory.close();
+      }
       store.close();
       certificate.ifPresent(ServerCertificate::close);
       throw e;
@@ -302,10 +307,14 @@ public final class DialtoneServer implements AutoCloseable {
     return store;
   }
 
-  /** Stops taking requests, stops the timers and the dispatcher (in-flight attempts finish), closes the store. */
+  /**
+   * Stops taking requests, stops polling the directory, stops the timers and the dispatcher
+   * (in-flight attempts finish), closes the store.
+   */
   @Override
   public void close() {
     webServer.stop();
+    directory.close();
     timers.close();
     dispatcher.close();
     store.close();

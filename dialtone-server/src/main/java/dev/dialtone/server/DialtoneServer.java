@@ -10,7 +10,6 @@ import dev.dialtone.server.notify.DeliveryPolicy;
 import dev.dialtone.server.notify.FaultInjection;
 import dev.dialtone.server.notify.NotificationDispatcher;
 import java.time.Duration;
-import dev.dialtone.engine.directory.Directory;
 import dev.dialtone.engine.graph.GraphSchema;
 import dev.dialtone.server.admin.AdminApi;
 import dev.dialtone.server.admin.NodeControl;
@@ -33,9 +32,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -72,16 +68,16 @@ public final class DialtoneServer implements AutoCloseable {
   }
 
   /**
-   * Opens the store (running migrations), loads the directory and keys, and starts listening.
+   * Opens the store (running migrations), takes the signing keys and the directory from it (storing
+   * them first if this is the first node to start), and starts listening.
    *
    * @throws IllegalArgumentException for a configuration that cannot work (bad directory file)
    */
   public static DialtoneServer start(ServerConfig config) {
     Clock clock = config.clock();
-    Directory initial =
-        config.directoryFile().map(DirectoryRegistry::load).orElseGet(DirectoryRegistry::demo);
-    DirectoryRegistry directory = new DirectoryRegistry(initial);
-    SigningKeys keys = signingKeys(config);
+    // Read before anything opens, so that a bad file fails fast.
+    DirectoryRegistry.Seed seed =
+        config.directoryFile().map(DirectoryRegistry.Seed::file).orElseGet(DirectoryRegistry.Seed::demo);
     // Certificate validity is real time, never the scaled clock.
     Optional<ServerCertificate> certificate =
         config.tls().enabled()
@@ -95,7 +91,11 @@ public final class DialtoneServer implements AutoCloseable {
       certificate.ifPresent(ServerCertificate::close);
       throw e;
     }
+    DirectoryRegistry directory = null;
     try {
+      // Shared by every node on the store: a token one node signs verifies on all.
+      SigningKeys keys = SigningKeys.shared(store, formerKeyFile(config), Clock.systemUTC().instant());
+      directory = DirectoryRegistry.open(store, seed, clock, config.directoryPollInterval());
       GraphErrors errors = new GraphErrors(clock);
       PublicUrls urls = new PublicUrls(config.publicUrl(), config.host());
       FaultInjection faults = new FaultInjection();
@@ -169,8 +169,12 @@ public final class DialtoneServer implements AutoCloseable {
             + "; see the error above, or choose other ports (--port, --https-port; 0 picks a free one)");
       }
       work.start();
+      directory.start();
       return new DialtoneServer(config, store, directory, webServer, work, certificate);
     } catch (RuntimeException e) {
+      if (directory != null) {
+        directory.close();
+      }
       store.close();
       certificate.ifPresent(ServerCertificate::close);
       throw e;
@@ -271,17 +275,15 @@ public final class DialtoneServer implements AutoCloseable {
     res.send(Json.bytes(body));
   }
 
-  private static SigningKeys signingKeys(ServerConfig config) {
-    if (config.inMemory()) {
-      return SigningKeys.inMemory();
-    }
-    try {
-      Files.createDirectories(config.dataDir());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
-    }
-    return SigningKeys.loadOrCreate(config.dataDir().resolve("token-signing-keys.json"));
+  /**
+   * Where a former Dialtone kept its token signing keys, imported into a store that holds none: the
+   * data directory's {@value #FORMER_KEY_FILE}, unless the data directory is not used.
+   */
+  private static Optional<java.nio.file.Path> formerKeyFile(ServerConfig config) {
+    return config.inMemory() ? Optional.empty() : Optional.of(config.dataDir().resolve(FORMER_KEY_FILE));
   }
+
+  private static final String FORMER_KEY_FILE = "token-signing-keys.json";
 
   private static StoreConfig storeConfig(ServerConfig config) {
     if (config.storeUrl().isPresent()) {
@@ -334,10 +336,14 @@ public final class DialtoneServer implements AutoCloseable {
     return work;
   }
 
-  /** Stops taking requests, stops the timers and the dispatcher (in-flight attempts finish), closes the store. */
+  /**
+   * Stops taking requests, stops polling the directory, stops the timers and the dispatcher
+   * (in-flight attempts finish), closes the store.
+   */
   @Override
   public void close() {
     webServer.stop();
+    directory.close();
     work.close();
     store.close();
     certificate.ifPresent(ServerCertificate::close);

@@ -43,7 +43,7 @@ public final class Main implements Callable<Integer> {
   String host;
 
   @Option(names = "--data-dir", defaultValue = "${env:DIALTONE_DATA_DIR:-dialtone-data}",
-      description = "Directory for the embedded database and the signing keys (env DIALTONE_DATA_DIR; default ${DEFAULT-VALUE}).")
+      description = "Directory for the embedded database and the development certificate (env DIALTONE_DATA_DIR; default ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Option(names = "--in-memory", defaultValue = "${env:DIALTONE_IN_MEMORY:-false}",
@@ -65,6 +65,10 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--directory", defaultValue = "${env:DIALTONE_DIRECTORY}",
       description = "Directory file (YAML); without it the demo directory and demo profile are used (env DIALTONE_DIRECTORY).")
   Path directory;
+
+  @Option(names = "--directory-poll-ms", defaultValue = "${env:DIALTONE_DIRECTORY_POLL_MS:-1000}",
+      description = "How often this node reads the stored directory's version to pick up admin changes made on other nodes, in milliseconds (env DIALTONE_DIRECTORY_POLL_MS; default ${DEFAULT-VALUE}).")
+  long directoryPollMillis;
 
   @Option(names = "--admin-key", defaultValue = "${env:DIALTONE_ADMIN_KEY}",
       description = "Bearer credential of the /dialtone/ admin API; the demo profile has a well-known one (env DIALTONE_ADMIN_KEY).")
@@ -147,7 +151,8 @@ public final class Main implements Callable<Integer> {
             callbackIssuer,
             callbackAllow == null ? java.util.List.of() : callbackAllow,
             callbackDeny == null ? java.util.List.of() : callbackDeny,
-            new TlsSettings(httpsPort, Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey)));
+            new TlsSettings(httpsPort, Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey)),
+            Duration.ofMillis(directoryPollMillis));
     DialtoneServer server = DialtoneServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -13,7 +13,8 @@ import java.util.Optional;
  *
  * @param host the address to listen on ({@code 127.0.0.1})
  * @param port the port to listen on ({@code 8080}; 0 picks a free one)
- * @param dataDir where the embedded database and the signing keys live
+ * @param dataDir where the embedded database lives (and the signing key file of a former version,
+ *     imported into the store)
  * @param inMemory keep the embedded database in memory (nothing survives a restart)
  * @param storeUrl a PostgreSQL JDBC URL to use instead of the embedded database
  * @param storeUser the PostgreSQL user
@@ -31,6 +32,8 @@ import java.util.Optional;
  * @param callbackAllow if not empty, the only hosts and CIDR blocks notifications may go to
  * @param callbackDeny hosts and CIDR blocks notifications never go to (deny wins over allow)
  * @param tls the HTTPS listener beside the plain one: its port and the operator's certificate
+ * @param directoryPollInterval how often, in real time, this node reads the stored directory's
+ *     version to pick up changes other nodes made ({@code 1 s})
  */
 public record ServerConfig(
     String host,
@@ -51,10 +54,14 @@ public record ServerConfig(
     String callbackIssuer,
     java.util.List<String> callbackAllow,
     java.util.List<String> callbackDeny,
-    TlsSettings tls) {
+    TlsSettings tls,
+    Duration directoryPollInterval) {
 
   /** The issuer real notifications carry. */
   public static final String DEFAULT_CALLBACK_ISSUER = "https://api.botframework.com";
+
+  /** How often a node reads the stored directory's version unless told otherwise. */
+  public static final Duration DEFAULT_DIRECTORY_POLL_INTERVAL = Duration.ofSeconds(1);
 
   /** The demo profile's well-known admin key. */
   public static final String DEMO_ADMIN_KEY = "dialtone-demo-admin-key";
@@ -97,6 +104,11 @@ public record ServerConfig(
     if (tokenLifetime.isNegative() || tokenLifetime.isZero()) {
       throw new IllegalArgumentException("token-lifetime must be positive, got " + tokenLifetime);
     }
+    Objects.requireNonNull(directoryPollInterval, "directoryPollInterval");
+    if (directoryPollInterval.isNegative() || directoryPollInterval.isZero()) {
+      throw new IllegalArgumentException(
+          "directory-poll-ms must be positive, got " + directoryPollInterval.toMillis());
+    }
   }
 
   /**
@@ -124,7 +136,8 @@ public record ServerConfig(
         DEFAULT_CALLBACK_ISSUER,
         java.util.List.of(),
         java.util.List.of(),
-        TlsSettings.off());
+        TlsSettings.off(),
+        DEFAULT_DIRECTORY_POLL_INTERVAL);
   }
 
   /** The host name and process id: unique among nodes sharing a database. */
@@ -140,31 +153,45 @@ public record ServerConfig(
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, dataDir, inMemory, storeUrl, storeUser, storePassword,
-        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny, tls);
+        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny, tls, directoryPollInterval);
   }
 
   public ServerConfig withInMemory(boolean newInMemory) {
     return new ServerConfig(host, port, dataDir, newInMemory, storeUrl, storeUser, storePassword,
-        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny, tls);
+        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny, tls, directoryPollInterval);
   }
 
   public ServerConfig withStore(String url, String user, String password) {
     return new ServerConfig(host, port, dataDir, inMemory, Optional.of(url), Optional.ofNullable(user),
-        Optional.ofNullable(password), directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny, tls);
+        Optional.ofNullable(password), directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny, tls, directoryPollInterval);
   }
 
   public ServerConfig withClock(java.time.Clock newClock) {
     return new ServerConfig(host, port, dataDir, inMemory, storeUrl, storeUser, storePassword,
-        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, newClock, nodeId, callbackIssuer, callbackAllow, callbackDeny, tls);
+        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, newClock, nodeId, callbackIssuer, callbackAllow, callbackDeny, tls, directoryPollInterval);
   }
 
   public ServerConfig withMaxRequestBytes(int bytes) {
     return new ServerConfig(host, port, dataDir, inMemory, storeUrl, storeUser, storePassword,
-        directoryFile, demo, adminKey, publicUrl, bytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny, tls);
+        directoryFile, demo, adminKey, publicUrl, bytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny, tls, directoryPollInterval);
   }
 
   public ServerConfig withTls(TlsSettings newTls) {
     return new ServerConfig(host, port, dataDir, inMemory, storeUrl, storeUser, storePassword,
-        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny, newTls);
+        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny, newTls, directoryPollInterval);
+  }
+
+  /**
+   * The directory file instead of the demo directory; the profile and the admin key stay as they
+   * are.
+   */
+  public ServerConfig withDirectoryFile(Path file) {
+    return new ServerConfig(host, port, dataDir, inMemory, storeUrl, storeUser, storePassword,
+        Optional.of(file), demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny, tls, directoryPollInterval);
+  }
+
+  public ServerConfig withDirectoryPollInterval(Duration interval) {
+    return new ServerConfig(host, port, dataDir, inMemory, storeUrl, storeUser, storePassword,
+        directoryFile, demo, adminKey, publicUrl, maxRequestBytes, tokenLifetime, clock, nodeId, callbackIssuer, callbackAllow, callbackDeny, tls, interval);
   }
 }

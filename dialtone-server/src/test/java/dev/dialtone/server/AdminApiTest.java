@@ -28,13 +28,18 @@ class AdminApiTest {
   }
 
   private static TestClient.Response admin(String method, String path, String key, String body) {
+    return admin(server, method, path, key, body);
+  }
+
+  private static TestClient.Response admin(
+      DialtoneServer server, String method, String path, String key, String body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
         .header("Content-Type", "application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (key != null) {
       request.header("Authorization", "Bearer " + key);
     }
-    return client.send(request);
+    return new TestClient(server.baseUrl()).send(request);
   }
 
   @Test
@@ -84,5 +89,26 @@ class AdminApiTest {
   void deletingAnUnknownEntry_isNotFound() {
     assertThat(admin("DELETE", "/dialtone/directory/users/nobody", ServerConfig.DEMO_ADMIN_KEY, null).status())
         .isEqualTo(404);
+  }
+
+  @Test
+  void adminChangesAndSigningKeys_surviveARestartOfTheEmbeddedStore(@TempDir Path restartDir) {
+    String userId = "7a7a7a7a-0000-4000-8000-000000000003";
+    String token;
+    try (DialtoneServer first = DialtoneServer.start(ServerConfig.demo(restartDir).withPort(0))) {
+      TestClient before = new TestClient(first.baseUrl());
+      String user = "{\"id\":\"" + userId + "\",\"tenant-id\":\"" + Demo.CONTOSO + "\",\"display-name\":\"Kept\"}";
+      assertThat(admin(first, "PUT", "/dialtone/directory/users/" + userId, ServerConfig.DEMO_ADMIN_KEY, user).status())
+          .isEqualTo(200);
+      token = before.token(Demo.CALLING_BOT, Demo.CONTOSO);
+    }
+
+    try (DialtoneServer restarted = DialtoneServer.start(ServerConfig.demo(restartDir).withPort(0))) {
+      assertThat(admin(restarted, "GET", "/dialtone/directory", ServerConfig.DEMO_ADMIN_KEY, null).json()
+          .path("users").findValuesAsText("id")).contains(userId);
+      TestClient after = new TestClient(restarted.baseUrl());
+      TestClient.Response created = after.postJson("/v1.0/communications/calls", token, GraphEdgeTest.P2P);
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+    }
   }
 }

@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -33,23 +34,27 @@ import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
- * The {@link CallStore} on SQLite or PostgreSQL.
+ * The {@link CallStore} on SQLite or PostgreSQL, and the {@link SharedState} (signing keys,
+ * directory) of the nodes that use the database.
  *
  * <p>{@link #open} migrates the schema, then serves reads from a pool and hands writes to a group
  * committer: concurrent {@link #apply changes}, {@link #recordAttempt attempts} and claims ({@link
  * #claimNotifications}, {@link #claimTimers}) share one transaction and one fsync, and each returns
- * once its own write is committed (see {@code GroupCommitter}). Timestamps are kept to the
+ * once its own write is committed (see {@code GroupCommitter}). The shared state is read from
+ * the pool and written outside the committer (see {@code SharedRows}). Timestamps are kept to the
  * millisecond. Thread-safe.
  */
-public final class JdbcStore implements CallStore {
+public final class JdbcStore implements CallStore, SharedState {
   private static final String MIGRATIONS = "classpath:dev/dialtone/store/migration";
   private static final String READ_POOL = "dialtone-read";
   private static final String WRITE_POOL = "dialtone-write";
+  private static final String SHARED_STATE = "dialtone-shared-state";
 
   private final StoreConfig config;
   private final HikariDataSource readPool;
   private final HikariDataSource writePool;
   private final GroupCommitter committer;
+  private final SharedRows shared;
   private final Set<MigrationVersion> shippedMigrations;
   // In memory, the database lives while a connection is open; this one outlives the pools'.
   private final Optional<Connection> memoryAnchor;
@@ -59,12 +64,14 @@ public final class JdbcStore implements CallStore {
       HikariDataSource readPool,
       HikariDataSource writePool,
       GroupCommitter committer,
+      SharedRows shared,
       Set<MigrationVersion> shippedMigrations,
       Optional<Connection> memoryAnchor) {
     this.config = config;
     this.readPool = readPool;
     this.writePool = writePool;
     this.committer = committer;
+    this.shared = shared;
     this.shippedMigrations = shippedMigrations;
     this.memoryAnchor = memoryAnchor;
   }
@@ -105,7 +112,8 @@ public final class JdbcStore implements CallStore {
       GroupCommitter committer =
           new GroupCommitter(
               writePool, engine, config.writers(), config.maxBatchSize(), config.queueCapacity());
-      return new JdbcStore(config, readPool, writePool, committer, shipped, anchor);
+      SharedRows shared = new SharedRows(readPool, engine.dataSource(config, SHARED_STATE));
+      return new JdbcStore(config, readPool, writePool, committer, shared, shipped, anchor);
     } catch (SQLException | IOException | RuntimeException e) {
       for (AutoCloseable resource : opened.reversed()) {
         closeQuietly(resource, e);
@@ -330,6 +338,38 @@ public final class JdbcStore implements CallStore {
     } catch (SQLException e) {
       throw readFailed("the number of calls", e);
     }
+  }
+
+  @Override
+  public Optional<String> signingKeys() {
+    return shared.signingKeys();
+  }
+
+  @Override
+  public String insertSigningKeysIfAbsent(String jwks, Instant now) {
+    return shared.insertSigningKeysIfAbsent(jwks, now);
+  }
+
+  @Override
+  public Optional<StoredDirectory> directory() {
+    return shared.directory();
+  }
+
+  @Override
+  public OptionalLong directoryVersion() {
+    return shared.directoryVersion();
+  }
+
+  @Override
+  public Optional<StoredDirectory> insertDirectoryIfAbsent(
+      String document, String seedFingerprint, Instant now) {
+    return shared.insertDirectoryIfAbsent(document, seedFingerprint, now);
+  }
+
+  @Override
+  public Optional<StoredDirectory> replaceDirectory(
+      long expectedVersion, String document, String seedFingerprint, Instant now) {
+    return shared.replaceDirectory(expectedVersion, document, seedFingerprint, now);
   }
 
   /**

@@ -3,8 +3,9 @@
  *
  * <p>The public surface is {@link dev.dialtone.store.StoreConfig} (where the data lives: a SQLite
  * file in the data directory by default, SQLite in memory for tests and throwaway runs, or
- * PostgreSQL at any JDBC URL) and {@link dev.dialtone.store.JdbcStore} (open, use, check {@code
- * isReady()}, close). One schema and one set of SQL serve both databases; Flyway applies the
+ * PostgreSQL at any JDBC URL), {@link dev.dialtone.store.JdbcStore} (open, use, check {@code
+ * isReady()}, close) and {@link dev.dialtone.store.SharedState} (what the nodes on one database
+ * share besides the calls: the token signing keys and the directory). One schema and one set of SQL serve both databases; Flyway applies the
  * versioned migrations under {@code dev/dialtone/store/migration} when a store opens.
  *
  * <p>Besides the calls, the store keeps the transactional outbox (notifications, written with the

@@ -30,8 +30,9 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Dialtone's own API under {@code /dialtone/}: read and change the directory at run time, and read
- * any call, ended ones included. Every request needs {@code Authorization: Bearer <admin key>}.
+ * Dialtone's own API under {@code /dialtone/}: read and change the directory at run time (stored,
+ * so the change reaches every node on the database and survives restarts; see {@link
+ * DirectoryRegistry}), and read any call, ended ones included. Every request needs {@code Authorization: Bearer <admin key>}.
  * Errors use Graph's error body, like the rest of the server.
  */
 public final class AdminApi {
@@ -166,12 +167,13 @@ public final class AdminApi {
     String name = req.path().pathParameters().get("collection");
     String id = req.path().pathParameters().get("id");
     Collection<?> collection = collection(name);
-    boolean[] removed = {false};
     directory.update(
-        current -> change(current, name, list -> removed[0] = list.removeIf(e -> id.equals(idOf(collection, e)))));
-    if (!removed[0]) {
-      throw EngineException.notFound("The directory has no " + name + " entry '" + id + "'.");
-    }
+        current -> change(current, name, list -> {
+          if (!list.removeIf(e -> id.equals(idOf(collection, e)))) {
+            // Thrown inside the change, so that nothing is stored.
+            throw EngineException.notFound("The directory has no " + name + " entry '" + id + "'.");
+          }
+        }));
     res.status(204).send();
   }
 

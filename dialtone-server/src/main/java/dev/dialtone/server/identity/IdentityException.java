@@ -2,7 +2,7 @@ package dev.dialtone.server.identity;
 
 /**
  * The root of this package's unchecked exceptions: a bearer token that does not authenticate a
- * caller ({@link AuthenticationException}), or a signing key file that cannot be used ({@link
+ * caller ({@link AuthenticationException}), or signing keys that cannot be used ({@link
  * SigningKeysException}).
  */
 public abstract sealed class IdentityException extends RuntimeException

@@ -14,14 +14,11 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.dialtone.store.SharedState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
@@ -29,25 +26,32 @@ import java.security.SecureRandom;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The RSA keys Dialtone signs its JWTs with (access tokens, and notification tokens later), and
- * their public JWK Set.
+ * The RSA keys Dialtone signs its JWTs with (access tokens and notification tokens), and their
+ * public JWK Set.
  *
  * <p>Keys are kept newest first; the first is the current one and signs everything, the others only
  * verify (so rotation can add a key in front and keep the old one until its tokens expire). Every
  * key carries a {@code kid}: a key made here gets its RFC 7638 SHA-256 thumbprint; a loaded key
  * without one gets the same, a loaded key with one keeps it. Instances are immutable and
  * thread-safe; the signer and one verifier per {@code kid} are made once, when the set is made.
+ *
+ * <p>A server keeps its set in the store ({@link #shared}), private keys included, so that every
+ * node on one database signs with the same key and accepts what the others signed.
  */
 public final class SigningKeys {
+  private static final Logger LOG = LoggerFactory.getLogger(SigningKeys.class);
   private static final int KEY_SIZE = 2048;
-  private static final String OWNER_ONLY = "rw-------";
+  private static final String STORED = "the signing key set in the store (table signing_keys)";
 
   private final List<RSAKey> keys;
   private final RSAKey current;
@@ -85,23 +89,35 @@ public final class SigningKeys {
   }
 
   /**
-   * Loads the key set from {@code file}, or, if the file does not exist, makes one 2048-bit RSA key
-   * and writes it there as a JWK Set (private parts included; parent directories are created). On a
-   * file system with POSIX permissions the file is readable and writable by its owner only from the
-   * moment it exists: it is written to a temporary file made with those permissions and then moved
-   * into place. One process is expected to own the file: two processes starting at the same time on
-   * an empty directory could each make a key, and the last one written wins.
+   * The key set every node on the store shares. If the store holds none yet, this node stores one:
+   * the keys of {@code formerFile} if that file exists (a data directory from a Dialtone that kept
+   * its keys there, so its {@code kid} and the tokens it issued stay valid), else one new 2048-bit
+   * RSA key. Nodes starting together on an empty store converge on one set: the store keeps the
+   * first set stored, and every node uses the stored one. Once the store holds a set, {@code
+   * formerFile} is not read.
    *
-   * @throws SigningKeysException if the file cannot be read or written, is not a JWK Set, or holds
-   *     a key that is not an RSA private key of at least 2048 bits
+   * @param now when a set made here is stored
+   * @throws SigningKeysException if the stored set or the former file cannot be read, is not a JWK
+   *     Set, or holds a key that is not an RSA private key of at least 2048 bits
+   * @throws dev.dialtone.engine.EngineException {@code UNAVAILABLE} if the store cannot be reached
    */
-  public static SigningKeys loadOrCreate(Path file) {
-    if (Files.exists(file)) {
-      return load(file);
+  public static SigningKeys shared(SharedState store, Optional<Path> formerFile, Instant now) {
+    Optional<String> stored = store.signingKeys();
+    if (stored.isPresent()) {
+      return parse(stored.get(), STORED);
     }
-    SigningKeys created = new SigningKeys(List.of(generate()), "a new key set");
-    write(file, new JWKSet(List.<JWK>copyOf(created.keys)).toString(false));
-    return created;
+    Optional<Path> importing = formerFile.filter(Files::exists);
+    String candidate = importing.map(SigningKeys::readFile).orElseGet(() -> json(List.of(generate())));
+    String winner = store.insertSigningKeysIfAbsent(candidate, now);
+    if (winner.equals(candidate)) {
+      importing.ifPresentOrElse(
+          file ->
+              LOG.info(
+                  "imported the signing keys of {} into the store; the file is no longer read",
+                  file),
+          () -> LOG.info("made a new token signing key and stored it"));
+    }
+    return parse(winner, STORED);
   }
 
   /** A key set of one new key, kept in memory only: for tests and throwaway runs. */
@@ -147,15 +163,30 @@ public final class SigningKeys {
     return kid == null ? Optional.empty() : Optional.ofNullable(verifiers.get(kid));
   }
 
-  private static SigningKeys load(Path file) {
+  /** The private JWK Set of the keys in {@code file}, after checking that they can sign. */
+  private static String readFile(Path file) {
+    String origin = "the signing key file " + file;
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new SigningKeysException(
+          "cannot read " + origin + " (" + e.getMessage() + ") to import it into the store; make it"
+              + " readable, or delete it to make a new key (tokens signed with the old key then"
+              + " stop verifying)",
+          e);
+    }
+    return json(parse(text, origin).keys);
+  }
+
+  private static SigningKeys parse(String text, String origin) {
     JWKSet set;
     try {
-      set = JWKSet.parse(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException | ParseException e) {
+      set = JWKSet.parse(text);
+    } catch (ParseException e) {
       throw new SigningKeysException(
-          "cannot read the signing key file "
-              + file
-              + " ("
+          origin
+              + " is not a JWK Set ("
               + e.getMessage()
               + "); fix it, or delete it to make a new key (tokens signed with the old key then"
               + " stop verifying)",
@@ -163,13 +194,13 @@ public final class SigningKeys {
     }
     List<RSAKey> keys = new ArrayList<>();
     for (JWK jwk : set.getKeys()) {
-      keys.add(usable(jwk, file));
+      keys.add(usable(jwk, origin));
     }
-    return new SigningKeys(keys, "the signing key file " + file);
+    return new SigningKeys(keys, origin);
   }
 
-  private static RSAKey usable(JWK jwk, Path file) {
-    String name = "key '" + jwk.getKeyID() + "' in the signing key file " + file;
+  private static RSAKey usable(JWK jwk, String origin) {
+    String name = "key '" + jwk.getKeyID() + "' in " + origin;
     if (!(jwk instanceof RSAKey rsa)) {
       throw new SigningKeysException(name + " is " + jwk.getKeyType() + ", not RSA; remove it");
     }
@@ -190,6 +221,11 @@ public final class SigningKeys {
     }
   }
 
+  /** The keys as a JWK Set, private parts included, in their order. */
+  private static String json(List<RSAKey> keys) {
+    return new JWKSet(List.<JWK>copyOf(keys)).toString(false);
+  }
+
   private static RSAKey generate() {
     KeyPair pair;
     try {
@@ -208,52 +244,6 @@ public final class SigningKeys {
           .build();
     } catch (JOSEException e) {
       throw new SigningKeysException("cannot compute the thumbprint of a new key: " + e, e);
-    }
-  }
-
-  private static void write(Path file, String json) {
-    Path target = file.toAbsolutePath();
-    Path directory = target.getParent();
-    Path temporary = null;
-    try {
-      Files.createDirectories(directory);
-      boolean posix =
-          Files.getFileStore(directory).supportsFileAttributeView(PosixFileAttributeView.class);
-      temporary =
-          posix
-              ? Files.createTempFile(
-                  directory,
-                  ".signing-keys-",
-                  ".tmp",
-                  PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(OWNER_ONLY)))
-              : Files.createTempFile(directory, ".signing-keys-", ".tmp");
-      Files.writeString(temporary, json, StandardCharsets.UTF_8);
-      try {
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw new SigningKeysException(
-          "cannot write the signing key file "
-              + target
-              + " ("
-              + e
-              + "); make its directory writable, or point the data directory elsewhere",
-          e);
-    } finally {
-      deleteQuietly(temporary);
-    }
-  }
-
-  private static void deleteQuietly(Path temporary) {
-    if (temporary == null) {
-      return;
-    }
-    try {
-      Files.deleteIfExists(temporary);
-    } catch (IOException e) {
-      // A leftover temporary file holds a key nobody uses; not worth failing start-up over.
     }
   }
 }

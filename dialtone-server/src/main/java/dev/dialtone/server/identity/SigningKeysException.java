@@ -1,8 +1,9 @@
 package dev.dialtone.server.identity;
 
 /**
- * The signing key file cannot be read, parsed or written, or a signature cannot be made. The
- * message names the file and the fix; retrying does not help until the file is fixed.
+ * The signing key set stored in the database, or a former key file being imported into it, cannot
+ * be read or used, or a signature cannot be made. The message names where the keys are and the
+ * fix; retrying does not help until they are fixed.
  */
 public final class SigningKeysException extends IdentityException {
   private static final long serialVersionUID = 1L;

@@ -66,7 +66,7 @@ class NodeFailoverTest {
     for (int n = 1; n < 3; n++) {
       int node = n;
       await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-          assertThat(admin(node, "GET", "/dialtone/directory", null).body()).contains("3s"));
+          assertThat(admin(node, "GET", "/dialtone/directory", null).body()).contains("\"hang-up-after\":\"3000ms\""));
     }
 
     // A token one node issued is good on all of them.

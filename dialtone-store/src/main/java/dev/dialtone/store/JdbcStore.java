@@ -195,19 +195,22 @@ public final class JdbcStore implements CallStore {
   /**
    * {@inheritDoc}
    *
-   * <p>The attempt is recorded whatever the notification's state; only a pending notification takes
-   * the outcome, so a late report from an owner whose lease ran out cannot revive a notification
-   * that was delivered or given up meanwhile. Times and the latency are kept to the millisecond.
+   * <p>Whether the lease is still {@code owner}'s is decided by the lease's owner alone, not by its
+   * expiry time, in the same statement that records the outcome; a claim by another owner replaces
+   * the lease owner, so a late report never overwrites what that owner records. Times and the
+   * latency are kept to the millisecond.
    *
    * @throws EngineException {@code UNAVAILABLE} if the store cannot be reached, or if the database
-   *     refuses the attempt: the notification does not exist, or an attempt with that number is
-   *     recorded already
+   *     refuses the attempt: an attempt with that number is recorded already
    */
   @Override
-  public void recordAttempt(Delivery.Attempt attempt, Delivery.Outcome outcome) {
+  public boolean recordAttempt(String owner, Delivery.Attempt attempt, Delivery.Outcome outcome) {
+    Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(attempt, "attempt");
     Objects.requireNonNull(outcome, "outcome");
-    GroupCommitter.await(committer.submit(new Write.RecordAttempt(attempt, outcome)));
+    Write.RecordAttempt record = new Write.RecordAttempt(owner, attempt, outcome);
+    GroupCommitter.await(committer.submit(record));
+    return record.recorded().get();
   }
 
   /**

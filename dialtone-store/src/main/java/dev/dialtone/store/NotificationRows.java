@@ -33,13 +33,15 @@ final class NotificationRows {
 
   /**
    * What an attempt changes: the state, the next attempt time (kept when bound to null), one more
-   * attempt, no lease. Only a pending notification changes: an attempt reported late by an owner
-   * whose lease ran out must not revive a notification someone else delivered in the meantime.
+   * attempt, no lease. Only a pending notification leased to the recording owner changes (a count
+   * of 0 means the lease is no longer the owner's: another owner claimed the notification after the
+   * lease ran out, or the attempt was recorded already), and only then is the attempt's row
+   * written. Parameters: state, next attempt time, id, owner.
    */
   static final String RECORD_OUTCOME =
       "UPDATE notifications SET state = ?, next_attempt_at = COALESCE(?, next_attempt_at),"
           + " attempts = attempts + 1, lease_owner = NULL, lease_until = NULL"
-          + " WHERE id = ? AND state = 'pending'";
+          + " WHERE id = ? AND state = 'pending' AND lease_owner = ?";
 
   static final String INSERT_ATTEMPT =
       "INSERT INTO delivery_attempts (notification_id, number, at, status, latency_ms, error)"
@@ -89,7 +91,8 @@ final class NotificationRows {
   }
 
   /** Binds the parameters of {@link #RECORD_OUTCOME}. */
-  static void bindOutcome(PreparedStatement update, String notificationId, Delivery.Outcome outcome)
+  static void bindOutcome(
+      PreparedStatement update, String notificationId, String owner, Delivery.Outcome outcome)
       throws SQLException {
     switch (outcome) {
       case Delivery.Outcome.Delivered delivered -> {
@@ -106,6 +109,7 @@ final class NotificationRows {
       }
     }
     update.setString(3, notificationId);
+    update.setString(4, owner);
   }
 
   /** Binds the parameters of {@link #INSERT_ATTEMPT}. */

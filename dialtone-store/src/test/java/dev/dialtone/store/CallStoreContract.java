@@ -351,8 +351,8 @@ public abstract class CallStoreContract {
         .containsExactlyInAnyOrder(a.get(0), b.get(0));
     Instant retry = T0.plusSeconds(30);
 
-    store.recordAttempt(attempt(a.get(0), 1, T0, 503), new Delivery.Outcome.RetryAt(retry));
-    store.recordAttempt(attempt(b.get(0), 1, T0, 202), new Delivery.Outcome.Delivered());
+    store.recordAttempt("x", attempt(a.get(0), 1, T0, 503), new Delivery.Outcome.RetryAt(retry));
+    store.recordAttempt("x", attempt(b.get(0), 1, T0, 202), new Delivery.Outcome.Delivered());
 
     assertThat(store.claimNotifications("x", T0.plusSeconds(1), LEASE, 10))
         .containsExactly(b.get(1));
@@ -365,7 +365,7 @@ public abstract class CallStoreContract {
     List<Notification> a = notifications(newCall(), 3);
     assertThat(store.claimNotifications("x", T0, LEASE, 10)).containsExactly(a.get(0));
 
-    store.recordAttempt(attempt(a.get(0), 1, T0, 200), new Delivery.Outcome.Delivered());
+    store.recordAttempt("x", attempt(a.get(0), 1, T0, 200), new Delivery.Outcome.Delivered());
 
     assertThat(store.claimNotifications("x", T0.plusSeconds(1), LEASE, 10))
         .containsExactly(a.get(1));
@@ -376,7 +376,7 @@ public abstract class CallStoreContract {
     List<Notification> a = notifications(newCall(), 2);
     assertThat(store.claimNotifications("x", T0, LEASE, 10)).containsExactly(a.get(0));
 
-    store.recordAttempt(attempt(a.get(0), 1, T0, 500), new Delivery.Outcome.GaveUp());
+    store.recordAttempt("x", attempt(a.get(0), 1, T0, 500), new Delivery.Outcome.GaveUp());
 
     assertThat(store.claimNotifications("x", T0.plusSeconds(1), LEASE, 10))
         .containsExactly(a.get(1));
@@ -463,7 +463,7 @@ public abstract class CallStoreContract {
             Optional.empty());
 
     store.claimNotifications("x", T0, LEASE, 10);
-    store.recordAttempt(refused, new Delivery.Outcome.RetryAt(T0.plusSeconds(10)));
+    store.recordAttempt("x", refused, new Delivery.Outcome.RetryAt(T0.plusSeconds(10)));
     assertThat(store.deliveries(callId).getFirst())
         .isEqualTo(
             new Delivery.Record(
@@ -472,9 +472,9 @@ public abstract class CallStoreContract {
                 Optional.of(T0.plusSeconds(10)),
                 List.of(refused)));
     store.claimNotifications("x", T0.plusSeconds(10), LEASE, 10);
-    store.recordAttempt(timedOut, new Delivery.Outcome.RetryAt(T0.plusSeconds(40)));
+    store.recordAttempt("x", timedOut, new Delivery.Outcome.RetryAt(T0.plusSeconds(40)));
     store.claimNotifications("x", T0.plusSeconds(40), LEASE, 10);
-    store.recordAttempt(accepted, new Delivery.Outcome.Delivered());
+    store.recordAttempt("x", accepted, new Delivery.Outcome.Delivered());
 
     assertThat(store.deliveries(callId))
         .containsExactly(
@@ -488,19 +488,95 @@ public abstract class CallStoreContract {
   }
 
   @Test
-  public void aLateAttemptIsRecordedButDoesNotReviveADeliveredNotification() {
+  public void anAttemptIsRecordedOnlyByTheHolderOfTheLease() {
+    List<Notification> a = notifications(newCall(), 1);
+    assertThat(store.recordAttempt("x", attempt(a.get(0), 1, T0, 200), delivered())).isFalse();
+    store.claimNotifications("x", T0, LEASE, 10);
+
+    assertThat(store.recordAttempt("y", attempt(a.get(0), 1, T0, 200), delivered())).isFalse();
+
+    assertThat(store.deliveries(a.get(0).callId()).getFirst())
+        .isEqualTo(
+            new Delivery.Record(a.get(0), Delivery.State.PENDING, Optional.of(T0), List.of()));
+    Delivery.Attempt own = attempt(a.get(0), 1, T0, 200);
+    assertThat(store.recordAttempt("x", own, delivered())).isTrue();
+    assertThat(store.deliveries(a.get(0).callId()).getFirst().attempts()).containsExactly(own);
+  }
+
+  @Test
+  public void aLateAttemptIsNotRecordedOnceAnotherOwnerClaimedTheNotification() {
     List<Notification> a = notifications(newCall(), 2);
     store.claimNotifications("x", T0, LEASE, 10);
-    store.recordAttempt(attempt(a.get(0), 1, T0, 200), new Delivery.Outcome.Delivered());
+    Instant afterLease = T0.plus(LEASE).plusMillis(1);
+    assertThat(store.claimNotifications("y", afterLease, LEASE, 10)).containsExactly(a.get(0));
 
-    Delivery.Attempt late = attempt(a.get(0), 2, T0.plus(LEASE), 503);
-    store.recordAttempt(late, new Delivery.Outcome.RetryAt(T0.plus(LEASE).plusSeconds(1)));
+    Delivery.Attempt late = attempt(a.get(0), 1, T0, 503);
+    Delivery.Outcome retry = new Delivery.Outcome.RetryAt(afterLease.plusSeconds(60));
+    assertThat(store.recordAttempt("x", late, retry)).isFalse();
+
+    // The new owner's lease and attempt are untouched by the late report.
+    assertThat(store.claimNotifications("z", afterLease, LEASE, 10)).isEmpty();
+    Delivery.Attempt taken = attempt(a.get(0), 1, afterLease, 202);
+    assertThat(store.recordAttempt("y", taken, delivered())).isTrue();
+    Delivery.Record record = store.deliveries(a.get(0).callId()).getFirst();
+    assertThat(record.state()).isEqualTo(Delivery.State.DELIVERED);
+    assertThat(record.attempts()).containsExactly(taken);
+  }
+
+  @Test
+  public void aLateAttemptDoesNotReviveANotificationAnotherOwnerDelivered() {
+    List<Notification> a = notifications(newCall(), 2);
+    store.claimNotifications("x", T0, LEASE, 10);
+    Instant afterLease = T0.plus(LEASE).plusMillis(1);
+    store.claimNotifications("y", afterLease, LEASE, 10);
+    Delivery.Attempt delivered = attempt(a.get(0), 1, afterLease, 200);
+    store.recordAttempt("y", delivered, delivered());
+
+    assertThat(
+            store.recordAttempt(
+                "x",
+                attempt(a.get(0), 2, afterLease, 503),
+                new Delivery.Outcome.RetryAt(afterLease.plusSeconds(1))))
+        .isFalse();
 
     Delivery.Record record = store.deliveries(a.get(0).callId()).getFirst();
     assertThat(record.state()).isEqualTo(Delivery.State.DELIVERED);
-    assertThat(record.attempts()).hasSize(2).last().isEqualTo(late);
-    assertThat(store.claimNotifications("y", T0.plus(LEASE).plusSeconds(2), LEASE, 10))
+    assertThat(record.attempts()).containsExactly(delivered);
+    assertThat(store.claimNotifications("y", afterLease.plusSeconds(2), LEASE, 10))
         .containsExactly(a.get(1));
+  }
+
+  @Test
+  public void anExpiredLeaseNobodyTookOverStillRecordsItsOwnersAttempt() {
+    List<Notification> a = notifications(newCall(), 1);
+    store.claimNotifications("x", T0, LEASE, 10);
+
+    // The lease ran out, but no one claimed the notification since: the attempt happened.
+    Delivery.Attempt late = attempt(a.get(0), 1, T0.plus(LEASE), 202);
+    assertThat(store.recordAttempt("x", late, delivered())).isTrue();
+
+    Delivery.Record record = store.deliveries(a.get(0).callId()).getFirst();
+    assertThat(record.state()).isEqualTo(Delivery.State.DELIVERED);
+    assertThat(record.attempts()).containsExactly(late);
+  }
+
+  @Test
+  public void anAttemptIsRecordedOnceAndItsLeaseEndsWithIt() {
+    List<Notification> a = notifications(newCall(), 2);
+    store.claimNotifications("x", T0, LEASE, 10);
+    Delivery.Attempt first = attempt(a.get(0), 1, T0, 503);
+    assertThat(store.recordAttempt("x", first, new Delivery.Outcome.RetryAt(T0.plusSeconds(5))))
+        .isTrue();
+
+    assertThat(
+            store.recordAttempt(
+                "x", attempt(a.get(0), 2, T0.plusSeconds(1), 200), delivered()))
+        .isFalse();
+
+    assertThat(store.deliveries(a.get(0).callId()).getFirst())
+        .isEqualTo(
+            new Delivery.Record(
+                a.get(0), Delivery.State.PENDING, Optional.of(T0.plusSeconds(5)), List.of(first)));
   }
 
   @Test
@@ -508,12 +584,13 @@ public abstract class CallStoreContract {
     List<Notification> a = notifications(newCall(), 2);
     store.claimNotifications("x", T0, LEASE, 10);
     Delivery.Attempt first = attempt(a.get(0), 1, T0, 503);
-    store.recordAttempt(first, new Delivery.Outcome.RetryAt(T0.plusSeconds(5)));
+    store.recordAttempt("x", first, new Delivery.Outcome.RetryAt(T0.plusSeconds(5)));
+    store.claimNotifications("x", T0.plusSeconds(5), LEASE, 10);
 
     assertThatThrownBy(
             () ->
                 store.recordAttempt(
-                    attempt(a.get(0), 1, T0.plusSeconds(1), 200), new Delivery.Outcome.Delivered()))
+                    "x", attempt(a.get(0), 1, T0.plusSeconds(5), 200), delivered()))
         .isInstanceOfSatisfying(
             EngineException.class,
             e -> assertThat(e).hasMessageContaining("attempt 1 of notification " + a.get(0).id()));
@@ -648,7 +725,7 @@ public abstract class CallStoreContract {
     store.apply(change(call, List.of(first, second), List.of(ringing)));
     store.claimNotifications("x", T0, LEASE, 10);
     Delivery.Attempt refused = attempt(first, 1, T0, 503);
-    store.recordAttempt(refused, new Delivery.Outcome.RetryAt(T0.plusSeconds(10)));
+    store.recordAttempt("x", refused, new Delivery.Outcome.RetryAt(T0.plusSeconds(10)));
     store.claimTimers("x", T0, LEASE, 10);
     List<Delivery.Record> before = store.deliveries(call.id());
 
@@ -680,6 +757,10 @@ public abstract class CallStoreContract {
         LongStream.rangeClosed(1, count).mapToObj(i -> notification(call.id(), i)).toList();
     store.apply(change(call, notifications, List.of()));
     return notifications;
+  }
+
+  private static Delivery.Outcome delivered() {
+    return new Delivery.Outcome.Delivered();
   }
 
   /** An attempt at {@code at} that the bot answered with {@code status}. */

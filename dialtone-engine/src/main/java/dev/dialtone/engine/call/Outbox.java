@@ -12,6 +12,13 @@ import java.util.List;
  * head of the line) can be claimed, and only once its {@code nextAttemptAt} has come; so a call's
  * notifications reach the bot in order, and a failing one holds back the ones after it until it
  * is delivered or given up. Different calls never wait for each other.
+ *
+ * <p>Leases: a claim leases a notification to its owner, and only that owner records its attempt.
+ * A lease that ran out stays its owner's until someone else claims the notification: an attempt
+ * reported late, when nobody took the notification over, did happen and is recorded (dropping it
+ * would only make the bot get the notification again). Once another owner has claimed it, the
+ * late report is refused, so it can neither overwrite what the new owner records nor revive a
+ * notification the new owner delivered.
  */
 public interface Outbox {
 
@@ -23,9 +30,14 @@ public interface Outbox {
   List<Notification> claimNotifications(String owner, Instant now, Duration lease, int limit);
 
   /**
-   * Records an attempt and what follows from it, and releases the lease. Durable on return.
+   * Records an attempt and what follows from it, and releases the lease, if {@code owner} still
+   * holds the notification's lease (see the leases above). Durable on return.
+   *
+   * @return true if recorded; false if the lease is no longer {@code owner}'s (another owner claimed
+   *     the notification after this lease ran out, or the attempt was recorded already), in which
+   *     case nothing was written
    */
-  void recordAttempt(Delivery.Attempt attempt, Delivery.Outcome outcome);
+  boolean recordAttempt(String owner, Delivery.Attempt attempt, Delivery.Outcome outcome);
 
   /** A call's notifications in sequence order, each with its attempts. */
   List<Delivery.Record> deliveries(String callId);

@@ -92,7 +92,10 @@ import org.slf4j.LoggerFactory;
  *       {@link System#nanoTime()}.
  *   <li><b>Failure.</b> An attempt that cannot be recorded (the store is down) is logged and left:
  *       its lease runs out and it is claimed again, so the bot may get it twice, with the same id.
- *       The same goes for attempts cut short by {@link #close()}.
+ *       The same goes for attempts cut short by {@link #close()}. An attempt whose lease another
+ *       node took over meanwhile (it outlived its lease, which the lease's length rules out unless
+ *       the node stalled) is not recorded: the outbox refuses it, so it cannot overwrite that
+ *       node's outcome; it is logged and dropped.
  * </ul>
  */
 public final class NotificationDispatcher implements AutoCloseable {
@@ -356,11 +359,21 @@ public final class NotificationDispatcher implements AutoCloseable {
             case RETRY -> schedule.afterFailure(notification.createdAt(), number, clock.instant());
             case GIVE_UP -> new Delivery.Outcome.GaveUp();
           };
-      outbox.recordAttempt(
-          new Delivery.Attempt(
-              notification.id(), number, at, result.status(), latency, result.error()),
-          outcome);
-      if (outcome instanceof Delivery.Outcome.GaveUp) {
+      boolean recorded =
+          outbox.recordAttempt(
+              nodeId,
+              new Delivery.Attempt(
+                  notification.id(), number, at, result.status(), latency, result.error()),
+              outcome);
+      if (!recorded) {
+        // Only an attempt that outlived its lease: the builder makes the lease longer than any.
+        log.warn(
+            "attempt {} at notification {} of call {} ended after its lease was taken over by"
+                + " another node; not recorded, that node's attempt stands",
+            number,
+            notification.id(),
+            notification.callId());
+      } else if (outcome instanceof Delivery.Outcome.GaveUp) {
         log.info(
             "gave up notification {} of call {} to {} after attempt {}: {}",
             notification.id(),

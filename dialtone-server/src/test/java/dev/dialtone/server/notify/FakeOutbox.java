@@ -67,8 +67,12 @@ final class FakeOutbox implements Outbox {
   }
 
   @Override
-  public synchronized void recordAttempt(Delivery.Attempt attempt, Delivery.Outcome outcome) {
+  public synchronized boolean recordAttempt(
+      String owner, Delivery.Attempt attempt, Delivery.Outcome outcome) {
     Entry entry = byId.get(attempt.notificationId());
+    if (entry.state != Delivery.State.PENDING || !owner.equals(entry.owner)) {
+      return false;
+    }
     entry.attempts.add(attempt);
     entry.outcomes.add(outcome);
     entry.leasedUntil = Instant.MIN;
@@ -78,6 +82,7 @@ final class FakeOutbox implements Outbox {
       case Delivery.Outcome.GaveUp g -> entry.state = Delivery.State.GAVE_UP;
       case Delivery.Outcome.RetryAt retry -> entry.nextAttemptAt = retry.when();
     }
+    return true;
   }
 
   @Override

@@ -169,6 +169,36 @@ class NotificationDispatcherTest {
   }
 
   @Test
+  void anAttemptWhoseLeaseAnotherNodeTookOver_isDropped_andLeavesThatNodesLeaseAlone() {
+    Notification notification = add("call-1", 1, bot.uri());
+    // The attempt outlives its lease (a stalled node), and node-b claims the notification.
+    bot.respond(
+        request -> {
+          clock.advance(Duration.ofSeconds(31));
+          outbox.claimNotifications("node-b", clock.instant(), Duration.ofSeconds(30), 10);
+          return 202;
+        });
+
+    assertThat(dispatcher.deliverDueOnce()).isEqualTo(1);
+
+    Delivery.Record record = outbox.record(notification.id());
+    assertThat(record.state()).isEqualTo(Delivery.State.PENDING);
+    assertThat(record.attempts()).isEmpty();
+    assertThat(
+            outbox.recordAttempt(
+                "node-b",
+                new Delivery.Attempt(
+                    notification.id(),
+                    1,
+                    clock.instant(),
+                    Optional.of(202),
+                    Duration.ofMillis(1),
+                    Optional.empty()),
+                new Delivery.Outcome.Delivered()))
+        .isTrue();
+  }
+
+  @Test
   void timeout_isRecordedAsAnError_andRetried() {
     CountDownLatch release = new CountDownLatch(1);
     bot.respond(request -> request.copy() == 1 ? answerWhenReleased(release) : 202);

@@ -2,6 +2,7 @@ package dev.dialtone.store;
 
 import dev.dialtone.engine.call.Call;
 import dev.dialtone.engine.call.CallChange;
+import dev.dialtone.engine.call.Delivery;
 import dev.dialtone.engine.call.Notification;
 import dev.dialtone.engine.call.Timer;
 import dev.dialtone.store.Write.Refusal;
@@ -259,23 +260,24 @@ final class BatchWriter implements AutoCloseable {
     }
   }
 
-  private List<Notification> claimNotifications(Write.ClaimNotifications claim)
+  private List<Delivery.Claimed> claimNotifications(Write.ClaimNotifications claim)
       throws SQLException {
-    record Due(Notification notification, long nextAttemptAt) {}
+    record Due(Delivery.Claimed claimed, long nextAttemptAt) {}
     PreparedStatement select = statement(NotificationRows.claim(engine.claimLock()));
     bindClaim(select, claim.owner(), claim.now(), claim.leaseUntil(), claim.limit());
     List<Due> due = new ArrayList<>();
     try (ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
-        due.add(new Due(NotificationRows.read(rows), rows.getLong(9)));
+        Notification notification = NotificationRows.read(rows);
+        due.add(new Due(new Delivery.Claimed(notification, rows.getInt(10)), rows.getLong(9)));
       }
     }
     // RETURNING has no order: the longest-waiting first, like the claim's own ORDER BY.
     due.sort(
         Comparator.comparingLong(Due::nextAttemptAt)
-            .thenComparing(d -> d.notification().callId())
-            .thenComparingLong(d -> d.notification().sequence()));
-    return due.stream().map(Due::notification).toList();
+            .thenComparing(d -> d.claimed().notification().callId())
+            .thenComparingLong(d -> d.claimed().notification().sequence()));
+    return due.stream().map(Due::claimed).toList();
   }
 
   private List<Timer> claimTimers(Write.ClaimTimers claim) throws SQLException {

@@ -183,7 +183,7 @@ public final class JdbcStore implements CallStore {
    * @throws EngineException {@code UNAVAILABLE} if the store cannot be reached
    */
   @Override
-  public List<Notification> claimNotifications(
+  public List<Delivery.Claimed> claimNotifications(
       String owner, Instant now, Duration lease, int limit) {
     checkClaim(owner, lease, limit);
     Write.ClaimNotifications claim =

@@ -50,7 +50,8 @@ final class NotificationRows {
   /**
    * Leases the due heads of line: per call, the lowest-sequence pending notification, if it is due
    * and not leased. {@code lockClause} is what the engine needs to keep concurrent claimers apart
-   * ({@link Engine#claimLock()}). Parameters: owner, lease until, now, now, limit.
+   * ({@link Engine#claimLock()}). Parameters: owner, lease until, now, now, limit. Returns {@link
+   * #COLUMNS}, then the next attempt time and the attempts recorded so far.
    */
   static String claim(String lockClause) {
     return "UPDATE notifications SET lease_owner = ?, lease_until = ? WHERE id IN ("
@@ -63,7 +64,7 @@ final class NotificationRows {
         + lockClause
         + ") RETURNING "
         + COLUMNS
-        + ", next_attempt_at";
+        + ", next_attempt_at, attempts";
   }
 
   /** A call's notifications in sequence order, each joined with its attempts in number order. */

@@ -110,7 +110,7 @@ sealed interface Write {
       Instant now,
       Instant leaseUntil,
       int limit,
-      AtomicReference<List<Notification>> claimed)
+      AtomicReference<List<Delivery.Claimed>> claimed)
       implements Write {
 
     public ClaimNotifications(String owner, Instant now, Instant leaseUntil, int limit) {

@@ -330,7 +330,7 @@ public abstract class CallStoreContract {
     List<Notification> a = notifications(newCall(), 3);
     List<Notification> b = notifications(newCall(), 1);
 
-    List<Notification> claimed = store.claimNotifications("x", T0, LEASE, 10);
+    List<Notification> claimed = claim("x", T0, 10);
 
     assertThat(claimed).containsExactlyInAnyOrder(a.get(0), b.get(0));
   }
@@ -339,46 +339,46 @@ public abstract class CallStoreContract {
   public void aNotificationIsNotClaimedBeforeItIsMade() {
     List<Notification> a = notifications(newCall(), 1);
 
-    assertThat(store.claimNotifications("x", T0.minusMillis(1), LEASE, 10)).isEmpty();
-    assertThat(store.claimNotifications("x", T0, LEASE, 10)).containsExactly(a.get(0));
+    assertThat(claim("x", T0.minusMillis(1), 10)).isEmpty();
+    assertThat(claim("x", T0, 10)).containsExactly(a.get(0));
   }
 
   @Test
   public void aRetryHoldsBackTheRestOfItsCallUntilItsTimeButNoOtherCall() {
     List<Notification> a = notifications(newCall(), 3);
     List<Notification> b = notifications(newCall(), 2);
-    assertThat(store.claimNotifications("x", T0, LEASE, 10))
+    assertThat(claim("x", T0, 10))
         .containsExactlyInAnyOrder(a.get(0), b.get(0));
     Instant retry = T0.plusSeconds(30);
 
     store.recordAttempt("x", attempt(a.get(0), 1, T0, 503), new Delivery.Outcome.RetryAt(retry));
     store.recordAttempt("x", attempt(b.get(0), 1, T0, 202), new Delivery.Outcome.Delivered());
 
-    assertThat(store.claimNotifications("x", T0.plusSeconds(1), LEASE, 10))
+    assertThat(claim("x", T0.plusSeconds(1), 10))
         .containsExactly(b.get(1));
-    assertThat(store.claimNotifications("x", retry.minusMillis(1), LEASE, 10)).isEmpty();
-    assertThat(store.claimNotifications("x", retry, LEASE, 10)).containsExactly(a.get(0));
+    assertThat(claim("x", retry.minusMillis(1), 10)).isEmpty();
+    assertThat(claim("x", retry, 10)).containsExactly(a.get(0));
   }
 
   @Test
   public void aDeliveredNotificationLetsTheNextOfItsCallGo() {
     List<Notification> a = notifications(newCall(), 3);
-    assertThat(store.claimNotifications("x", T0, LEASE, 10)).containsExactly(a.get(0));
+    assertThat(claim("x", T0, 10)).containsExactly(a.get(0));
 
     store.recordAttempt("x", attempt(a.get(0), 1, T0, 200), new Delivery.Outcome.Delivered());
 
-    assertThat(store.claimNotifications("x", T0.plusSeconds(1), LEASE, 10))
+    assertThat(claim("x", T0.plusSeconds(1), 10))
         .containsExactly(a.get(1));
   }
 
   @Test
   public void aNotificationGivenUpOnLetsTheNextOfItsCallGo() {
     List<Notification> a = notifications(newCall(), 2);
-    assertThat(store.claimNotifications("x", T0, LEASE, 10)).containsExactly(a.get(0));
+    assertThat(claim("x", T0, 10)).containsExactly(a.get(0));
 
     store.recordAttempt("x", attempt(a.get(0), 1, T0, 500), new Delivery.Outcome.GaveUp());
 
-    assertThat(store.claimNotifications("x", T0.plusSeconds(1), LEASE, 10))
+    assertThat(claim("x", T0.plusSeconds(1), 10))
         .containsExactly(a.get(1));
     assertThat(store.deliveries(a.get(0).callId()).getFirst())
         .satisfies(
@@ -391,14 +391,14 @@ public abstract class CallStoreContract {
   @Test
   public void aLeasedNotificationGoesToNoOtherOwnerUntilTheLeaseExpires() {
     List<Notification> a = notifications(newCall(), 2);
-    assertThat(store.claimNotifications("x", T0, LEASE, 10)).containsExactly(a.get(0));
+    assertThat(claim("x", T0, 10)).containsExactly(a.get(0));
 
     Instant expiry = T0.plus(LEASE);
-    assertThat(store.claimNotifications("x", T0, LEASE, 10)).isEmpty();
-    assertThat(store.claimNotifications("y", expiry.minusMillis(1), LEASE, 10)).isEmpty();
-    assertThat(store.claimNotifications("y", expiry.plusMillis(1), LEASE, 10))
+    assertThat(claim("x", T0, 10)).isEmpty();
+    assertThat(claim("y", expiry.minusMillis(1), 10)).isEmpty();
+    assertThat(claim("y", expiry.plusMillis(1), 10))
         .containsExactly(a.get(0));
-    assertThat(store.claimNotifications("x", expiry.plusMillis(2), LEASE, 10)).isEmpty();
+    assertThat(claim("x", expiry.plusMillis(2), 10)).isEmpty();
   }
 
   @Test
@@ -406,9 +406,9 @@ public abstract class CallStoreContract {
     List<Notification> heads =
         IntStream.range(0, 5).mapToObj(i -> notifications(newCall(), 1).getFirst()).toList();
 
-    List<Notification> first = store.claimNotifications("x", T0, LEASE, 2);
-    List<Notification> second = store.claimNotifications("x", T0, LEASE, 2);
-    List<Notification> third = store.claimNotifications("x", T0, LEASE, 2);
+    List<Notification> first = claim("x", T0, 2);
+    List<Notification> second = claim("x", T0, 2);
+    List<Notification> third = claim("x", T0, 2);
 
     assertThat(first).hasSize(2);
     assertThat(second).hasSize(2);
@@ -417,7 +417,7 @@ public abstract class CallStoreContract {
     all.addAll(second);
     all.addAll(third);
     assertThat(all).containsExactlyInAnyOrderElementsOf(heads);
-    assertThat(store.claimNotifications("x", T0, LEASE, 2)).isEmpty();
+    assertThat(claim("x", T0, 2)).isEmpty();
   }
 
   @Test
@@ -462,7 +462,7 @@ public abstract class CallStoreContract {
             Duration.ofMillis(7),
             Optional.empty());
 
-    store.claimNotifications("x", T0, LEASE, 10);
+    claim("x", T0, 10);
     store.recordAttempt("x", refused, new Delivery.Outcome.RetryAt(T0.plusSeconds(10)));
     assertThat(store.deliveries(callId).getFirst())
         .isEqualTo(
@@ -471,9 +471,9 @@ public abstract class CallStoreContract {
                 Delivery.State.PENDING,
                 Optional.of(T0.plusSeconds(10)),
                 List.of(refused)));
-    store.claimNotifications("x", T0.plusSeconds(10), LEASE, 10);
+    claim("x", T0.plusSeconds(10), 10);
     store.recordAttempt("x", timedOut, new Delivery.Outcome.RetryAt(T0.plusSeconds(40)));
-    store.claimNotifications("x", T0.plusSeconds(40), LEASE, 10);
+    claim("x", T0.plusSeconds(40), 10);
     store.recordAttempt("x", accepted, new Delivery.Outcome.Delivered());
 
     assertThat(store.deliveries(callId))
@@ -488,10 +488,34 @@ public abstract class CallStoreContract {
   }
 
   @Test
+  public void aClaimCountsTheAttemptsRecordedSoFar() {
+    List<Notification> a = notifications(newCall(), 1);
+    assertThat(store.claimNotifications("x", T0, LEASE, 10))
+        .containsExactly(new Delivery.Claimed(a.get(0), 0));
+    store.recordAttempt(
+        "x", attempt(a.get(0), 1, T0, 503), new Delivery.Outcome.RetryAt(T0.plusSeconds(1)));
+
+    Instant second = T0.plusSeconds(1);
+    assertThat(store.claimNotifications("x", second, LEASE, 10))
+        .containsExactly(new Delivery.Claimed(a.get(0), 1));
+    // x dies with attempt 2 unrecorded: the next owner's attempt is number 2 again.
+    Instant third = second.plus(LEASE).plusMillis(1);
+    assertThat(store.claimNotifications("y", third, LEASE, 10))
+        .singleElement()
+        .extracting(Delivery.Claimed::nextAttemptNumber)
+        .isEqualTo(2);
+    store.recordAttempt(
+        "y", attempt(a.get(0), 2, third, 503), new Delivery.Outcome.RetryAt(third.plusSeconds(1)));
+
+    assertThat(store.claimNotifications("y", third.plusSeconds(1), LEASE, 10))
+        .containsExactly(new Delivery.Claimed(a.get(0), 2));
+  }
+
+  @Test
   public void anAttemptIsRecordedOnlyByTheHolderOfTheLease() {
     List<Notification> a = notifications(newCall(), 1);
     assertThat(store.recordAttempt("x", attempt(a.get(0), 1, T0, 200), delivered())).isFalse();
-    store.claimNotifications("x", T0, LEASE, 10);
+    claim("x", T0, 10);
 
     assertThat(store.recordAttempt("y", attempt(a.get(0), 1, T0, 200), delivered())).isFalse();
 
@@ -506,16 +530,16 @@ public abstract class CallStoreContract {
   @Test
   public void aLateAttemptIsNotRecordedOnceAnotherOwnerClaimedTheNotification() {
     List<Notification> a = notifications(newCall(), 2);
-    store.claimNotifications("x", T0, LEASE, 10);
+    claim("x", T0, 10);
     Instant afterLease = T0.plus(LEASE).plusMillis(1);
-    assertThat(store.claimNotifications("y", afterLease, LEASE, 10)).containsExactly(a.get(0));
+    assertThat(claim("y", afterLease, 10)).containsExactly(a.get(0));
 
     Delivery.Attempt late = attempt(a.get(0), 1, T0, 503);
     Delivery.Outcome retry = new Delivery.Outcome.RetryAt(afterLease.plusSeconds(60));
     assertThat(store.recordAttempt("x", late, retry)).isFalse();
 
     // The new owner's lease and attempt are untouched by the late report.
-    assertThat(store.claimNotifications("z", afterLease, LEASE, 10)).isEmpty();
+    assertThat(claim("z", afterLease, 10)).isEmpty();
     Delivery.Attempt taken = attempt(a.get(0), 1, afterLease, 202);
     assertThat(store.recordAttempt("y", taken, delivered())).isTrue();
     Delivery.Record record = store.deliveries(a.get(0).callId()).getFirst();
@@ -526,9 +550,9 @@ public abstract class CallStoreContract {
   @Test
   public void aLateAttemptDoesNotReviveANotificationAnotherOwnerDelivered() {
     List<Notification> a = notifications(newCall(), 2);
-    store.claimNotifications("x", T0, LEASE, 10);
+    claim("x", T0, 10);
     Instant afterLease = T0.plus(LEASE).plusMillis(1);
-    store.claimNotifications("y", afterLease, LEASE, 10);
+    claim("y", afterLease, 10);
     Delivery.Attempt delivered = attempt(a.get(0), 1, afterLease, 200);
     store.recordAttempt("y", delivered, delivered());
 
@@ -542,14 +566,14 @@ public abstract class CallStoreContract {
     Delivery.Record record = store.deliveries(a.get(0).callId()).getFirst();
     assertThat(record.state()).isEqualTo(Delivery.State.DELIVERED);
     assertThat(record.attempts()).containsExactly(delivered);
-    assertThat(store.claimNotifications("y", afterLease.plusSeconds(2), LEASE, 10))
+    assertThat(claim("y", afterLease.plusSeconds(2), 10))
         .containsExactly(a.get(1));
   }
 
   @Test
   public void anExpiredLeaseNobodyTookOverStillRecordsItsOwnersAttempt() {
     List<Notification> a = notifications(newCall(), 1);
-    store.claimNotifications("x", T0, LEASE, 10);
+    claim("x", T0, 10);
 
     // The lease ran out, but no one claimed the notification since: the attempt happened.
     Delivery.Attempt late = attempt(a.get(0), 1, T0.plus(LEASE), 202);
@@ -563,7 +587,7 @@ public abstract class CallStoreContract {
   @Test
   public void anAttemptIsRecordedOnceAndItsLeaseEndsWithIt() {
     List<Notification> a = notifications(newCall(), 2);
-    store.claimNotifications("x", T0, LEASE, 10);
+    claim("x", T0, 10);
     Delivery.Attempt first = attempt(a.get(0), 1, T0, 503);
     assertThat(store.recordAttempt("x", first, new Delivery.Outcome.RetryAt(T0.plusSeconds(5))))
         .isTrue();
@@ -582,10 +606,10 @@ public abstract class CallStoreContract {
   @Test
   public void aSecondAttemptWithTheSameNumberIsRefusedAndChangesNothing() {
     List<Notification> a = notifications(newCall(), 2);
-    store.claimNotifications("x", T0, LEASE, 10);
+    claim("x", T0, 10);
     Delivery.Attempt first = attempt(a.get(0), 1, T0, 503);
     store.recordAttempt("x", first, new Delivery.Outcome.RetryAt(T0.plusSeconds(5)));
-    store.claimNotifications("x", T0.plusSeconds(5), LEASE, 10);
+    claim("x", T0.plusSeconds(5), 10);
 
     assertThatThrownBy(
             () ->
@@ -723,7 +747,7 @@ public abstract class CallStoreContract {
     Notification second = notification(call.id(), 2);
     Timer ringing = timer(call.id(), TimerKind.RINGING_TIMEOUT, T0);
     store.apply(change(call, List.of(first, second), List.of(ringing)));
-    store.claimNotifications("x", T0, LEASE, 10);
+    claim("x", T0, 10);
     Delivery.Attempt refused = attempt(first, 1, T0, 503);
     store.recordAttempt("x", refused, new Delivery.Outcome.RetryAt(T0.plusSeconds(10)));
     store.claimTimers("x", T0, LEASE, 10);
@@ -734,7 +758,7 @@ public abstract class CallStoreContract {
 
     assertThat(store.deliveries(call.id())).isEqualTo(before);
     assertThat(before.getFirst().attempts()).containsExactly(refused);
-    assertThat(store.claimNotifications("y", T0.plusSeconds(10), LEASE, 10)).containsExactly(first);
+    assertThat(claim("y", T0.plusSeconds(10), 10)).containsExactly(first);
     assertThat(store.nextDue()).contains(ringing.dueAt());
     if (releasesLeasesOnOpen()) {
       // The process that held the lease is gone: the timer is due again at once.
@@ -757,6 +781,13 @@ public abstract class CallStoreContract {
         LongStream.rangeClosed(1, count).mapToObj(i -> notification(call.id(), i)).toList();
     store.apply(change(call, notifications, List.of()));
     return notifications;
+  }
+
+  /** Claims as {@code owner} for {@link #LEASE}: the notifications leased. */
+  protected List<Notification> claim(String owner, Instant now, int limit) {
+    return store.claimNotifications(owner, now, LEASE, limit).stream()
+        .map(Delivery.Claimed::notification)
+        .toList();
   }
 
   private static Delivery.Outcome delivered() {
@@ -797,8 +828,8 @@ public abstract class CallStoreContract {
                   start.await();
                   // Bounded, so that a claim that loses rows ends the test instead of hanging it.
                   for (int round = 0; round < 10 * expected && claimed.get() < expected; round++) {
-                    for (Notification n : store.claimNotifications(owner, T0, LEASE, 25)) {
-                      claims.merge(n.id(), 1, Integer::sum);
+                    for (Delivery.Claimed c : store.claimNotifications(owner, T0, LEASE, 25)) {
+                      claims.merge(c.notification().id(), 1, Integer::sum);
                       claimed.incrementAndGet();
                     }
                   }

@@ -135,7 +135,7 @@ class JdbcStoreTest {
 
       writes.forEach(GroupCommitter::await);
       assertThat(store.commitStats()).isEqualTo(new GroupCommitter.Stats(1, 3));
-      assertThat(claimNotifications.claimed().get()).containsExactly(created);
+      assertThat(claimNotifications.claimed().get()).containsExactly(new Delivery.Claimed(created, 0));
       assertThat(claimTimers.claimed().get()).containsExactly(ringing);
     }
   }

@@ -36,6 +36,26 @@ public final class Delivery {
     }
   }
 
+  /**
+   * A notification a claim leased, with what the dispatcher needs to make its next attempt.
+   *
+   * @param attempts how many attempts at it are recorded so far; the next one is number {@code
+   *     attempts + 1}
+   */
+  public record Claimed(Notification notification, int attempts) {
+    public Claimed {
+      Objects.requireNonNull(notification, "notification");
+      if (attempts < 0) {
+        throw new IllegalArgumentException("attempts must not be negative, got " + attempts);
+      }
+    }
+
+    /** The number the next attempt gets: 1 for the first. */
+    public int nextAttemptNumber() {
+      return attempts + 1;
+    }
+  }
+
   /** Where a notification stands. */
   public enum State {
     /** Not delivered yet; will be tried (again) at {@code nextAttemptAt}. */

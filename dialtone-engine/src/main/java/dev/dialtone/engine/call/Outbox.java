@@ -25,9 +25,11 @@ public interface Outbox {
   /**
    * Leases up to {@code limit} due heads of line to {@code owner} until {@code now + lease}; a
    * notification leased to someone else is not returned until that lease has expired (its owner
-   * died). Safe to call from several nodes at once: each notification goes to one of them.
+   * died). Safe to call from several nodes at once: each notification goes to one of them. Each
+   * comes with the number of attempts recorded so far, so an attempt is numbered without reading
+   * the notification's history.
    */
-  List<Notification> claimNotifications(String owner, Instant now, Duration lease, int limit);
+  List<Delivery.Claimed> claimNotifications(String owner, Instant now, Duration lease, int limit);
 
   /**
    * Records an attempt and what follows from it, and releases the lease, if {@code owner} still

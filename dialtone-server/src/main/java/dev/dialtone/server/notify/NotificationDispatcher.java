@@ -299,7 +299,7 @@ public final class NotificationDispatcher implements AutoCloseable {
   }
 
   private List<Future<?>> claimAndSubmit(int limit) {
-    List<Notification> due;
+    List<Delivery.Claimed> due;
     try {
       due = outbox.claimNotifications(nodeId, clock.instant(), lease, limit);
       if (claimFailing) {
@@ -316,10 +316,10 @@ public final class NotificationDispatcher implements AutoCloseable {
       return List.of();
     }
     List<Future<?>> submitted = new ArrayList<>(due.size());
-    for (Notification notification : due) {
+    for (Delivery.Claimed claimed : due) {
       inFlight.incrementAndGet();
       try {
-        submitted.add(workers.submit(() -> attempt(notification)));
+        submitted.add(workers.submit(() -> attempt(claimed)));
       } catch (RejectedExecutionException e) {
         // Closing: the lease runs out and the notification is claimed again later.
         inFlight.decrementAndGet();
@@ -328,9 +328,10 @@ public final class NotificationDispatcher implements AutoCloseable {
     return submitted;
   }
 
-  private void attempt(Notification notification) {
+  private void attempt(Delivery.Claimed claimed) {
+    Notification notification = claimed.notification();
     try {
-      int number = attemptNumber(notification);
+      int number = claimed.nextAttemptNumber();
       FaultInjection.Plan plan = faults.plan(notification);
       if (!plan.delay().isZero()) {
         Thread.sleep(plan.delay());
@@ -396,22 +397,6 @@ public final class NotificationDispatcher implements AutoCloseable {
       inFlight.decrementAndGet();
       wake(); // The next notification of this call may be due now.
     }
-  }
-
-  /**
-   * The number of this attempt. The outbox hands out notifications without their history, so it is
-   * read back; cheap next to the POST, and right across nodes and restarts.
-   */
-  private int attemptNumber(Notification notification) {
-    int last = 0;
-    for (Delivery.Record record : outbox.deliveries(notification.callId())) {
-      if (record.notification().id().equals(notification.id())) {
-        for (Delivery.Attempt attempt : record.attempts()) {
-          last = Math.max(last, attempt.number());
-        }
-      }
-    }
-    return last + 1;
   }
 
   private Result duplicate(Notification notification) throws InterruptedException {

@@ -40,7 +40,7 @@ final class FakeOutbox implements Outbox {
   }
 
   @Override
-  public synchronized List<Notification> claimNotifications(
+  public synchronized List<Delivery.Claimed> claimNotifications(
       String owner, Instant now, Duration lease, int limit) {
     claims++;
     Map<String, Entry> heads = new LinkedHashMap<>();
@@ -52,7 +52,7 @@ final class FakeOutbox implements Outbox {
             (a, b) -> a.notification.sequence() <= b.notification.sequence() ? a : b);
       }
     }
-    List<Notification> claimed = new ArrayList<>();
+    List<Delivery.Claimed> claimed = new ArrayList<>();
     for (Entry head : heads.values()) {
       if (claimed.size() == limit) {
         break;
@@ -60,7 +60,7 @@ final class FakeOutbox implements Outbox {
       if (!head.nextAttemptAt.isAfter(now) && !head.leasedUntil.isAfter(now)) {
         head.owner = owner;
         head.leasedUntil = now.plus(lease);
-        claimed.add(head.notification);
+        claimed.add(new Delivery.Claimed(head.notification, head.attempts.size()));
       }
     }
     return claimed;

@@ -1,9 +1,11 @@
 package dev.dialtone.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dialtone.engine.call.AfterCommit;
 import dev.dialtone.engine.call.CallPolicy;
 import dev.dialtone.engine.call.CallService;
 import dev.dialtone.engine.call.Simulator;
+import dev.dialtone.engine.call.Timer;
 import dev.dialtone.engine.call.TimerWorker;
 import dev.dialtone.server.notify.CallbackTokens;
 import dev.dialtone.server.notify.DeliveryPolicy;
@@ -35,6 +37,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,9 +125,9 @@ public final class DialtoneServer implements AutoCloseable {
               .policy(delivery)
               .faults(faults)
               .build();
-      Runnable wake = dispatcher::wake;
-      TimerLoop timers =
-          new TimerLoop(new TimerWorker(store, clock, config.nodeId(), wake), Duration.ofMillis(10));
+      TimerLoop timers = new TimerLoop(store, clock, rate(clock), TIMER_POLL);
+      AfterCommit afterCommit = wakes(dispatcher::wake, timers);
+      TimerWorker timerWorker = new TimerWorker(store, clock, config.nodeId(), afterCommit);
       CallService calls =
           new CallService(
               store,
@@ -132,7 +135,7 @@ public final class DialtoneServer implements AutoCloseable {
               GraphSchema.bundled(),
               clock,
               new CallPolicy(config.demo(), uri -> refusal(delivery.checkTarget(uri))),
-              wake);
+              afterCommit);
       IssuerPolicy issuers = IssuerPolicy.azureAdV1();
       AccessTokenVerifier verifier = new AccessTokenVerifier(keys, directory, clock, issuers);
       TokenIssuer issuer = new TokenIssuer(keys, directory, clock, issuers, config.tokenLifetime());
@@ -141,7 +144,7 @@ public final class DialtoneServer implements AutoCloseable {
               new GraphEdge(calls, verifier, errors, urls, config.maxRequestBytes()),
               new IdentityRoutes(issuer, keys, issuers, urls, config.callbackIssuer()),
               new AdminApi(
-                  directory, store, new Simulator(store, directory, clock, wake), faults, errors, config.adminKey()),
+                  directory, store, new Simulator(store, directory, clock, afterCommit), faults, errors, config.adminKey()),
               store,
               errors);
       var server =
@@ -167,13 +170,29 @@ public final class DialtoneServer implements AutoCloseable {
             + "; see the error above, or choose other ports (--port, --https-port; 0 picks a free one)");
       }
       dispatcher.start();
-      timers.start();
+      timers.start(timerWorker);
       return new DialtoneServer(config, store, directory, webServer, dispatcher, timers, certificate);
     } catch (RuntimeException e) {
       store.close();
       certificate.ifPresent(ServerCertificate::close);
       throw e;
     }
+  }
+
+  /**
+   * What follows a commit: the dispatcher is woken for the change's notifications, and the timer
+   * loop told of the earliest timer it scheduled.
+   */
+  static AfterCommit wakes(Runnable dispatcher, TimerLoop timers) {
+    return change -> {
+      if (!change.notifications().isEmpty()) {
+        dispatcher.run();
+      }
+      change.scheduledTimers().stream()
+          .map(Timer::dueAt)
+          .min(Comparator.naturalOrder())
+          .ifPresent(timers::scheduled);
+    };
   }
 
   /** The name of the HTTPS listener. */
@@ -188,6 +207,18 @@ public final class DialtoneServer implements AutoCloseable {
 
   /** How long a claimed notification is this node's, in real time. */
   private static final Duration NOTIFICATION_LEASE = Duration.ofSeconds(30);
+
+  /**
+   * The longest the timer loop sleeps when it knows of no timer due sooner: how late it notices
+   * timers other nodes made, and the leases of dead nodes running out. Timers this node schedules
+   * wake it when they are due.
+   */
+  private static final Duration TIMER_POLL = Duration.ofMillis(250);
+
+  /** How many seconds of the server's clock pass in a second of real time. */
+  private static double rate(Clock clock) {
+    return clock instanceof ScaledClock scaledClock ? scaledClock.rate() : 1;
+  }
 
   /** A real-time span in the units of the server's clock, which may run faster than real time. */
   private static Duration scaled(Clock clock, Duration realTime) {

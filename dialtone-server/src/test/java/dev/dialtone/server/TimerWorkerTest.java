@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dialtone.engine.call.AfterCommit;
 import dev.dialtone.engine.call.Call;
 import dev.dialtone.engine.call.CallChange;
 import dev.dialtone.engine.call.CallPolicy;
@@ -46,7 +47,7 @@ class TimerWorkerTest {
           GraphSchema.bundled(),
           clock,
           new CallPolicy(false, uri -> Optional.empty()),
-          () -> {});
+          AfterCommit.NOTHING);
 
   @AfterEach
   void closeStore() {
@@ -67,7 +68,7 @@ class TimerWorkerTest {
             store,
             clock,
             "node-a",
-            () -> {
+            change -> {
               allFired.countDown();
               if (await(allFired)) {
                 metTheOthers.incrementAndGet();
@@ -96,9 +97,9 @@ class TimerWorkerTest {
               false));
     }
     clock.advance(Duration.ofSeconds(2));
-    ConcurrentLinkedQueue<Instant> commits = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<CallChange> commits = new ConcurrentLinkedQueue<>();
 
-    int fired = new TimerWorker(store, clock, "node-a", () -> commits.add(clock.instant())).runDue();
+    int fired = new TimerWorker(store, clock, "node-a", commits::add).runDue();
 
     assertThat(fired).isEqualTo(8);
     assertThat(commits).hasSize(8);

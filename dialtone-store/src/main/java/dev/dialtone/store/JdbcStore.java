@@ -281,7 +281,7 @@ public final class JdbcStore implements CallStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Leased timers count too.
+   * <p>A timer counts as leased while it has a lease owner, even once that lease has run out.
    *
    * @throws EngineException {@code UNAVAILABLE} if the store cannot be read
    */

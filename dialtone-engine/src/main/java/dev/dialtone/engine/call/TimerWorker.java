@@ -34,14 +34,15 @@ public final class TimerWorker {
   private final CallStore store;
   private final Clock clock;
   private final String owner;
-  private final Runnable afterCommit;
+  private final AfterCommit afterCommit;
 
   /**
    * @param owner this worker's name in timer leases (the node id)
-   * @param afterCommit run after each timer's change was committed (wakes the notification
-   *     dispatcher as soon as the change's notifications exist); called from several threads
+   * @param afterCommit told of each fired timer's change once it is committed (wakes the
+   *     notification dispatcher as soon as the change's notifications exist, and the timer loop for
+   *     the timers it schedules); called from several threads
    */
-  public TimerWorker(CallStore store, Clock clock, String owner, Runnable afterCommit) {
+  public TimerWorker(CallStore store, Clock clock, String owner, AfterCommit afterCommit) {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.owner = Objects.requireNonNull(owner, "owner");
@@ -108,9 +109,9 @@ public final class TimerWorker {
     List<EngineException> failures = new ArrayList<>();
     for (Timer timer : timers) {
       try {
-        fire(timer);
+        CallChange change = fire(timer);
         count++;
-        afterCommit.run();
+        afterCommit.committed(change);
       } catch (EngineException e) {
         failures.add(e);
       }
@@ -134,8 +135,8 @@ public final class TimerWorker {
     }
   }
 
-  private void fire(Timer timer) {
-    CallChanges.applyWithRetry(
+  private CallChange fire(Timer timer) {
+    return CallChanges.applyWithRetry(
         store,
         timer.callId(),
         call ->

@@ -144,7 +144,7 @@ public final class DialtoneServer implements AutoCloseable {
               new GraphEdge(calls, verifier, errors, urls, config.maxRequestBytes()),
               new IdentityRoutes(issuer, keys, issuers, urls, config.callbackIssuer()),
               new AdminApi(
-                  directory, store, new Simulator(store, directory, clock, afterCommit), faults, errors, config.adminKey()),
+                  directory, store, new Simulator(store, directory, clock, afterCommit), faults, dispatcher, errors, config.adminKey()),
               store,
               errors);
       var server =

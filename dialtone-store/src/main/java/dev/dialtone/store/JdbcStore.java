@@ -262,6 +262,26 @@ public final class JdbcStore implements CallStore {
   /**
    * {@inheritDoc}
    *
+   * <p>Counts the backlog's rows, so it costs in proportion to the backlog; for the admin API, not
+   * for a hot path.
+   *
+   * @throws EngineException {@code UNAVAILABLE} if the store cannot be read
+   */
+  @Override
+  public long pendingCount() {
+    try (Connection connection = readPool.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery(NotificationRows.COUNT_PENDING)) {
+      row.next();
+      return row.getLong(1);
+    } catch (SQLException e) {
+      throw readFailed("the number of pending notifications", e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
    * <p>The lease runs until {@code now + lease}, to the millisecond; a lease is over once {@code
    * now} is past that. The claim is a write: it goes through the committer and is durable when this
    * returns.

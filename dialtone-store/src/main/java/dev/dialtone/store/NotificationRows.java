@@ -67,6 +67,9 @@ final class NotificationRows {
         + ", next_attempt_at, attempts";
   }
 
+  /** The pending notifications, counted on the partial indexes that hold only them. */
+  static final String COUNT_PENDING = "SELECT COUNT(*) FROM notifications WHERE state = 'pending'";
+
   /** A call's notifications in sequence order, each joined with its attempts in number order. */
   static final String SELECT_DELIVERIES =
       "SELECT n.id, n.call_id, n.sequence, n.app_id, n.tenant_id, n.target, n.body, n.created_at,"

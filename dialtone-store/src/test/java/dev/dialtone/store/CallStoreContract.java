@@ -488,6 +488,24 @@ public abstract class CallStoreContract {
   }
 
   @Test
+  public void pendingCountCountsWhatIsNotDeliveredOrGivenUpYet() {
+    assertThat(store.pendingCount()).isZero();
+    List<Notification> a = notifications(newCall(), 3);
+    List<Notification> b = notifications(newCall(), 1);
+    assertThat(store.pendingCount()).isEqualTo(4);
+    claim("x", T0, 10);
+    assertThat(store.pendingCount()).isEqualTo(4);
+
+    store.recordAttempt("x", attempt(a.get(0), 1, T0, 200), delivered());
+    store.recordAttempt("x", attempt(b.get(0), 1, T0, 410), new Delivery.Outcome.GaveUp());
+    assertThat(store.pendingCount()).isEqualTo(2);
+    claim("x", T0, 10);
+    store.recordAttempt(
+        "x", attempt(a.get(1), 1, T0, 503), new Delivery.Outcome.RetryAt(T0.plusSeconds(1)));
+    assertThat(store.pendingCount()).isEqualTo(2);
+  }
+
+  @Test
   public void aClaimCountsTheAttemptsRecordedSoFar() {
     List<Notification> a = notifications(newCall(), 1);
     assertThat(store.claimNotifications("x", T0, LEASE, 10))

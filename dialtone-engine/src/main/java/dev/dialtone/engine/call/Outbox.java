@@ -43,4 +43,7 @@ public interface Outbox {
 
   /** A call's notifications in sequence order, each with its attempts. */
   List<Delivery.Record> deliveries(String callId);
+
+  /** How many notifications are pending: not delivered or given up yet, due or not, leased or not. */
+  long pendingCount();
 }

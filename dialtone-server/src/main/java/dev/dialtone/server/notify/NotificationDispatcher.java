@@ -137,6 +137,7 @@ public final class NotificationDispatcher implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object lifecycle = new Object();
   private volatile State state = State.NEW;
+  private volatile boolean paused;
   private Thread loop;
   private volatile boolean claimFailing;
 
@@ -213,9 +214,30 @@ public final class NotificationDispatcher implements AutoCloseable {
   }
 
   /**
+   * Holds delivery back: nothing more is claimed until {@link #resume()}, so notifications queue up
+   * in the outbox (durably, as ever); attempts already in flight finish. For bots' tests (a burst of
+   * notifications after a pause) and for measuring delivery of a backlog. Lasts until resumed or
+   * the server stops.
+   */
+  public void pause() {
+    paused = true;
+  }
+
+  /** Delivers again, at once. */
+  public void resume() {
+    paused = false;
+    wake();
+  }
+
+  /** Whether delivery is held back by {@link #pause()}. */
+  public boolean isPaused() {
+    return paused;
+  }
+
+  /**
    * Claims the notifications due now (at most one batch), attempts each, concurrently, and returns
    * when all of them are recorded. For tests and tools that step a fake clock; it works whether or
-   * not the loop runs.
+   * not the loop runs. While paused it claims nothing.
    *
    * @return how many notifications were attempted
    * @throws IllegalStateException if the dispatcher is closed
@@ -223,6 +245,9 @@ public final class NotificationDispatcher implements AutoCloseable {
   public int deliverDueOnce() {
     if (state == State.CLOSED) {
       throw new IllegalStateException("the dispatcher is closed");
+    }
+    if (paused) {
+      return 0;
     }
     List<Future<?>> attempts = claimAndSubmit(batchSize);
     for (Future<?> attempt : attempts) {
@@ -276,6 +301,12 @@ public final class NotificationDispatcher implements AutoCloseable {
 
   private void run() {
     while (state == State.RUNNING) {
+      if (paused) {
+        if (!await()) {
+          return;
+        }
+        continue;
+      }
       int room = Math.min(batchSize, maxInFlight - inFlight.get());
       int claimed = room > 0 ? claimAndSubmit(room).size() : 0;
       if (room == 0 || claimed < room) {

@@ -94,6 +94,11 @@ final class FakeOutbox implements Outbox {
         .toList();
   }
 
+  @Override
+  public synchronized long pendingCount() {
+    return byId.values().stream().filter(entry -> entry.state == Delivery.State.PENDING).count();
+  }
+
   /** How many times notifications were claimed, found or not. */
   synchronized int claims() {
     return claims;

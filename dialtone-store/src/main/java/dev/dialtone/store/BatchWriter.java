@@ -2,7 +2,6 @@ package dev.dialtone.store;
 
 import dev.dialtone.engine.call.Call;
 import dev.dialtone.engine.call.CallChange;
-import dev.dialtone.engine.call.Delivery;
 import dev.dialtone.engine.call.Notification;
 import dev.dialtone.engine.call.Timer;
 import dev.dialtone.store.Write.Refusal;
@@ -185,10 +184,13 @@ final class BatchWriter implements AutoCloseable {
       }
       CallChange change = write.change();
       for (int n = 0; n < change.notifications().size(); n++) {
+        Notification notification = change.notifications().get(n);
         PreparedStatement insert = statement(NotificationRows.INSERT);
-        NotificationRows.bindInsert(
-            insert, change.notifications().get(n), write.notificationBodies().get(n));
+        NotificationRows.bindInsert(insert, notification);
         insert.addBatch();
+        PreparedStatement body = statement(NotificationRows.INSERT_BODY);
+        NotificationRows.bindBody(body, notification, write.notificationBodies().get(n));
+        body.addBatch();
         notifications++;
       }
       if (change.cancelAllTimers()) {
@@ -212,6 +214,7 @@ final class BatchWriter implements AutoCloseable {
     }
     // A change deletes before it adds, so a timer both cancelled and scheduled ends up scheduled.
     execute(NotificationRows.INSERT, notifications);
+    execute(NotificationRows.INSERT_BODY, notifications);
     execute(TimerRows.DELETE_BY_CALL, callsCleared);
     execute(TimerRows.DELETE_BY_ID, cancelled);
     execute(TimerRows.UPSERT, scheduled);
@@ -260,24 +263,22 @@ final class BatchWriter implements AutoCloseable {
     }
   }
 
-  private List<Delivery.Claimed> claimNotifications(Write.ClaimNotifications claim)
+  private List<NotificationRows.Leased> claimNotifications(Write.ClaimNotifications claim)
       throws SQLException {
-    record Due(Delivery.Claimed claimed, long nextAttemptAt) {}
     PreparedStatement select = statement(NotificationRows.claim(engine.claimLock()));
     bindClaim(select, claim.owner(), claim.now(), claim.leaseUntil(), claim.limit());
-    List<Due> due = new ArrayList<>();
+    List<NotificationRows.Leased> due = new ArrayList<>();
     try (ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
-        Notification notification = NotificationRows.read(rows);
-        due.add(new Due(new Delivery.Claimed(notification, rows.getInt(10)), rows.getLong(9)));
+        due.add(NotificationRows.leased(rows));
       }
     }
     // RETURNING has no order: the longest-waiting first, like the claim's own ORDER BY.
     due.sort(
-        Comparator.comparingLong(Due::nextAttemptAt)
-            .thenComparing(d -> d.claimed().notification().callId())
-            .thenComparingLong(d -> d.claimed().notification().sequence()));
-    return due.stream().map(Due::claimed).toList();
+        Comparator.comparingLong(NotificationRows.Leased::nextAttemptAt)
+            .thenComparing(NotificationRows.Leased::callId)
+            .thenComparingLong(NotificationRows.Leased::sequence));
+    return due;
   }
 
   private List<Timer> claimTimers(Write.ClaimTimers claim) throws SQLException {

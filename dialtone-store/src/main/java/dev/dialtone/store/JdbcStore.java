@@ -21,8 +21,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -36,9 +38,10 @@ import org.flywaydb.core.api.output.MigrateResult;
  * The {@link CallStore} on SQLite or PostgreSQL.
  *
  * <p>{@link #open} migrates the schema, then serves reads from a pool and hands writes to a group
- * committer: concurrent {@link #apply changes}, {@link #recordAttempt attempts} and claims ({@link
- * #claimNotifications}, {@link #claimTimers}) share one transaction and one fsync, and each returns
- * once its own write is committed (see {@code GroupCommitter}). Timestamps are kept to the
+ * committer: concurrent {@link #apply changes} share one transaction and one fsync, concurrent
+ * {@link #recordAttempt attempts} and claims ({@link #claimNotifications}, {@link #claimTimers})
+ * one transaction that does not wait for the disk, and each returns once its own write is
+ * committed (see {@code GroupCommitter}). Timestamps are kept to the
  * millisecond. Thread-safe.
  */
 public final class JdbcStore implements CallStore {
@@ -175,8 +178,8 @@ public final class JdbcStore implements CallStore {
    * {@inheritDoc}
    *
    * <p>The lease runs until {@code now + lease}, to the millisecond; a lease is over once {@code
-   * now} is past that. The claim is a write: it goes through the committer and is durable when this
-   * returns.
+   * now} is past that. The claim is a write: it goes through the committer, committed (not flushed
+   * to disk: a lease lost to a crash of the machine costs nothing) when this returns.
    *
    * @throws IllegalArgumentException if the owner is blank, the lease not positive or the limit
    *     below 1
@@ -189,7 +192,42 @@ public final class JdbcStore implements CallStore {
     Write.ClaimNotifications claim =
         new Write.ClaimNotifications(owner, now, now.plus(lease), limit);
     GroupCommitter.await(committer.submit(claim));
-    return claim.claimed().get();
+    return withBodies(claim.claimed().get());
+  }
+
+  /**
+   * The leased notifications with their bodies, read from the read pool once the claim committed:
+   * bodies never change, and reading (and parsing) them here leaves the single writer free.
+   */
+  private List<Delivery.Claimed> withBodies(List<NotificationRows.Leased> leased) {
+    if (leased.isEmpty()) {
+      return List.of();
+    }
+    Map<String, String> bodies = new HashMap<>();
+    try (Connection connection = readPool.getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(NotificationRows.selectBodies(leased.size()))) {
+      for (int i = 0; i < leased.size(); i++) {
+        select.setString(i + 1, leased.get(i).id());
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          bodies.put(rows.getString(1), rows.getString(2));
+        }
+      }
+    } catch (SQLException e) {
+      // Leased, but unreadable: the leases run out and another claim takes them again.
+      throw readFailed("the bodies of " + leased.size() + " claimed notifications", e);
+    }
+    List<Delivery.Claimed> claimed = new ArrayList<>(leased.size());
+    for (NotificationRows.Leased row : leased) {
+      String body = bodies.get(row.id());
+      if (body == null) {
+        throw new IllegalStateException("notification " + row.id() + " is stored without a body");
+      }
+      claimed.add(row.withBody(body));
+    }
+    return List.copyOf(claimed);
   }
 
   /**
@@ -283,8 +321,8 @@ public final class JdbcStore implements CallStore {
    * {@inheritDoc}
    *
    * <p>The lease runs until {@code now + lease}, to the millisecond; a lease is over once {@code
-   * now} is past that. The claim is a write: it goes through the committer and is durable when this
-   * returns.
+   * now} is past that. The claim is a write: it goes through the committer, committed (not flushed
+   * to disk: a lease lost to a crash of the machine costs nothing) when this returns.
    *
    * @throws IllegalArgumentException if the owner is blank, the lease not positive or the limit
    *     below 1

@@ -103,14 +103,14 @@ sealed interface Write {
 
   /**
    * Leases due heads of line to {@code owner}. The committer puts what it leased in {@code
-   * claimed}; read it once the write is committed.
+   * claimed}, without the bodies; read it once the write is committed.
    */
   record ClaimNotifications(
       String owner,
       Instant now,
       Instant leaseUntil,
       int limit,
-      AtomicReference<List<Delivery.Claimed>> claimed)
+      AtomicReference<List<NotificationRows.Leased>> claimed)
       implements Write {
 
     public ClaimNotifications(String owner, Instant now, Instant leaseUntil, int limit) {

@@ -8,6 +8,7 @@ import static dev.dialtone.store.TestOutbox.notification;
 import static dev.dialtone.store.TestOutbox.timer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dialtone.engine.EngineException;
@@ -506,16 +507,28 @@ public abstract class CallStoreContract {
   }
 
   @Test
+  public void aClaimHandsOutTheBodyAsJsonTextOfTheSameObject() {
+    List<Notification> a = notifications(newCall(), 1);
+
+    Delivery.Claimed claimed = store.claimNotifications("x", T0, LEASE, 10).getFirst();
+
+    assertThat(claimed.notification()).isEqualTo(a.get(0));
+    assertThat(TestOutbox.data(claimed.body())).isEqualTo(a.get(0).body());
+  }
+
+  @Test
   public void aClaimCountsTheAttemptsRecordedSoFar() {
     List<Notification> a = notifications(newCall(), 1);
     assertThat(store.claimNotifications("x", T0, LEASE, 10))
-        .containsExactly(new Delivery.Claimed(a.get(0), 0));
+        .extracting(Delivery.Claimed::notification, Delivery.Claimed::attempts)
+        .containsExactly(tuple(a.get(0), 0));
     store.recordAttempt(
         "x", attempt(a.get(0), 1, T0, 503), new Delivery.Outcome.RetryAt(T0.plusSeconds(1)));
 
     Instant second = T0.plusSeconds(1);
     assertThat(store.claimNotifications("x", second, LEASE, 10))
-        .containsExactly(new Delivery.Claimed(a.get(0), 1));
+        .extracting(Delivery.Claimed::notification, Delivery.Claimed::attempts)
+        .containsExactly(tuple(a.get(0), 1));
     // x dies with attempt 2 unrecorded: the next owner's attempt is number 2 again.
     Instant third = second.plus(LEASE).plusMillis(1);
     assertThat(store.claimNotifications("y", third, LEASE, 10))
@@ -526,7 +539,8 @@ public abstract class CallStoreContract {
         "y", attempt(a.get(0), 2, third, 503), new Delivery.Outcome.RetryAt(third.plusSeconds(1)));
 
     assertThat(store.claimNotifications("y", third.plusSeconds(1), LEASE, 10))
-        .containsExactly(new Delivery.Claimed(a.get(0), 2));
+        .extracting(Delivery.Claimed::notification, Delivery.Claimed::attempts)
+        .containsExactly(tuple(a.get(0), 2));
   }
 
   @Test

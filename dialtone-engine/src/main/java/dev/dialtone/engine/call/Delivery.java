@@ -41,10 +41,13 @@ public final class Delivery {
    *
    * @param attempts how many attempts at it are recorded so far; the next one is number {@code
    *     attempts + 1}
+   * @param body the notification's body as the JSON text the outbox holds, the same JSON as {@code
+   *     notification.body()}: what is POSTed, without writing the tree out again for each attempt
    */
-  public record Claimed(Notification notification, int attempts) {
+  public record Claimed(Notification notification, int attempts, String body) {
     public Claimed {
       Objects.requireNonNull(notification, "notification");
+      Objects.requireNonNull(body, "body");
       if (attempts < 0) {
         throw new IllegalArgumentException("attempts must not be negative, got " + attempts);
       }

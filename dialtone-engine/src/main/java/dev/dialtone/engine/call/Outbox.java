@@ -33,7 +33,9 @@ public interface Outbox {
 
   /**
    * Records an attempt and what follows from it, and releases the lease, if {@code owner} still
-   * holds the notification's lease (see the leases above). Durable on return.
+   * holds the notification's lease (see the leases above). On return it survives a crash of the
+   * process; stores may commit it without waiting for the disk, so that a crash of the machine
+   * loses at most the latest attempts, whose notifications are then sent again with the same id.
    *
    * @return true if recorded; false if the lease is no longer {@code owner}'s (another owner claimed
    *     the notification after this lease ran out, or the attempt was recorded already), in which

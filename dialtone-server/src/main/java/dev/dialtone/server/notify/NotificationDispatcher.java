@@ -1,8 +1,6 @@
 package dev.dialtone.server.notify;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dialtone.engine.call.Delivery;
 import dev.dialtone.engine.call.Notification;
 import dev.dialtone.engine.call.Outbox;
@@ -22,6 +20,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,9 +56,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Threads.</b> One loop thread claims up to {@code batchSize} due notifications (never
- *       more than {@code maxInFlight} at once in all) and hands each to a virtual thread of its
- *       own, which makes the attempt and records it. POSTs to slow bots therefore never hold up
- *       others.
+ *       more than {@code maxInFlight} at once in all; while many are in flight, only once a quarter
+ *       of a batch is free, so that claims stay few and large) and hands each to a virtual thread
+ *       of its own, which makes the attempt and records it. POSTs to slow bots therefore never
+ *       hold up others. The body is POSTed as the outbox holds it.
  *   <li><b>Order.</b> The outbox hands out only the head of each call's line, leased to this node,
  *       and keeps the next one back until the head's attempt is recorded as delivered or given up.
  *       So this class cannot have two notifications of one call in flight, and needs no per-call
@@ -106,7 +106,6 @@ public final class NotificationDispatcher implements AutoCloseable {
       "Dialtone/0.1 (Microsoft-Skype/3.0,(Calling/1.0) compatible)";
 
   private static final Logger log = LoggerFactory.getLogger(NotificationDispatcher.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern HEADER_SAFE = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
 
   private enum State {
@@ -172,6 +171,10 @@ public final class NotificationDispatcher implements AutoCloseable {
             .keepAlive(true)
             .sendExpectContinue(false)
             .shareConnectionCache(false)
+            // Room to keep every connection an attempt in flight opened: with the default (256 per
+            // host), a busy bot's connections beyond it were closed after each POST and opened
+            // again for the next.
+            .connectionCacheSize(builder.maxInFlight)
             .build();
     this.postTimeout = connectTimeout.plus(requestTimeout);
   }
@@ -179,7 +182,7 @@ public final class NotificationDispatcher implements AutoCloseable {
   /**
    * A builder with the defaults: a random node id, the UTC system clock, {@link
    * DeliveryPolicy#standard()}, {@link RetrySchedule#standard()}, no faults, lease 30 s, batches of
-   * 64, at most 1024 POSTs in flight, poll interval 250 ms, connect timeout 5 s, request timeout 10
+   * 256, at most 1024 POSTs in flight, poll interval 250 ms, connect timeout 5 s, request timeout 10
    * s, close timeout 15 s, the JVM's default TLS trust.
    */
   public static Builder builder(Outbox outbox, CallbackTokens tokens) {
@@ -307,9 +310,14 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
         continue;
       }
-      int room = Math.min(batchSize, maxInFlight - inFlight.get());
-      int claimed = room > 0 ? claimAndSubmit(room).size() : 0;
-      if (room == 0 || claimed < room) {
+      int busy = inFlight.get();
+      int room = Math.min(batchSize, maxInFlight - busy);
+      // Near the limit, every finished attempt would free one slot and wake a claim of one; so
+      // while many are in flight, the loop waits until a quarter of a batch is free. Each claim is
+      // a write to the outbox: fewer, larger ones.
+      boolean worthClaiming = room > 0 && (busy == 0 || room >= Math.max(1, batchSize / 4));
+      int claimed = worthClaiming ? claimAndSubmit(room).size() : 0;
+      if (!worthClaiming || claimed < room) {
         if (!await()) {
           return;
         }
@@ -378,8 +386,8 @@ public final class NotificationDispatcher implements AutoCloseable {
                         + plan.failuresLeft()
                         + " more to fail)");
             case DROP -> Result.retry("dropped by fault injection");
-            case SEND -> post(notification);
-            case DUPLICATE -> duplicate(notification);
+            case SEND -> post(claimed);
+            case DUPLICATE -> duplicate(claimed);
           };
       Duration latency = Duration.ofNanos(System.nanoTime() - started);
       if (Thread.currentThread().isInterrupted()) {
@@ -430,12 +438,12 @@ public final class NotificationDispatcher implements AutoCloseable {
     }
   }
 
-  private Result duplicate(Notification notification) throws InterruptedException {
-    Result first = post(notification);
+  private Result duplicate(Delivery.Claimed claimed) throws InterruptedException {
+    Result first = post(claimed);
     if (first.kind() != Kind.DELIVERED) {
       return first;
     }
-    Result second = post(notification);
+    Result second = post(claimed);
     String how =
         second.status().map(status -> "answered " + status).orElse(second.error().orElse("failed"));
     return new Result(
@@ -444,17 +452,13 @@ public final class NotificationDispatcher implements AutoCloseable {
         Kind.DELIVERED);
   }
 
-  private Result post(Notification notification) throws InterruptedException {
+  private Result post(Delivery.Claimed claimed) throws InterruptedException {
+    Notification notification = claimed.notification();
     URI target = notification.target();
     if (policy.checkTarget(target) instanceof DeliveryPolicy.Verdict.Denied denied) {
       return Result.giveUp(denied.message());
     }
-    byte[] body;
-    try {
-      body = JSON.writeValueAsBytes(notification.body());
-    } catch (JsonProcessingException e) {
-      return Result.giveUp("cannot serialise the body: " + e.getMessage());
-    }
+    byte[] body = claimed.body().getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers = headers(notification);
     // The WebClient bounds the connect and every wait for the bot; this bounds the POST as a whole
     // (a bot trickling its answer a byte at a time must not hold the attempt past its lease).
@@ -662,7 +666,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     private FaultInjection faults = new FaultInjection();
     private Resolver resolver = Resolver.SYSTEM;
     private Duration lease = Duration.ofSeconds(30);
-    private int batchSize = 64;
+    private int batchSize = 256;
     private int maxInFlight = 1024;
     private Duration pollInterval = Duration.ofMillis(250);
     private Duration connectTimeout = Duration.ofSeconds(5);

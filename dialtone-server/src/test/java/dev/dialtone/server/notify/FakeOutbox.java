@@ -60,7 +60,9 @@ final class FakeOutbox implements Outbox {
       if (!head.nextAttemptAt.isAfter(now) && !head.leasedUntil.isAfter(now)) {
         head.owner = owner;
         head.leasedUntil = now.plus(lease);
-        claimed.add(new Delivery.Claimed(head.notification, head.attempts.size()));
+        claimed.add(
+            new Delivery.Claimed(
+                head.notification, head.attempts.size(), head.notification.body().toString()));
       }
     }
     return claimed;

@@ -124,6 +124,7 @@ public final class DialtoneServer implements AutoCloseable {
               .lease(scaled(clock, NOTIFICATION_LEASE))
               .policy(delivery)
               .faults(faults)
+              .signed(!unsignedForBenchmarks(config))
               .build();
       TimerLoop timers = new TimerLoop(store, clock, rate(clock), TIMER_POLL);
       AfterCommit afterCommit = wakes(dispatcher::wake, timers);
@@ -193,6 +194,28 @@ public final class DialtoneServer implements AutoCloseable {
           .min(Comparator.naturalOrder())
           .ifPresent(timers::scheduled);
     };
+  }
+
+  /**
+   * The JVM system property that makes notifications go out unsigned, to measure what signing costs
+   * (bin/bench's delivery scenario). Not a configuration key: no bot accepts such notifications.
+   */
+  static final String UNSIGNED_NOTIFICATIONS = "dialtone.benchmark.unsigned-notifications";
+
+  /**
+   * @throws IllegalArgumentException if {@link #UNSIGNED_NOTIFICATIONS} is set outside the demo
+   *     profile
+   */
+  private static boolean unsignedForBenchmarks(ServerConfig config) {
+    if (!Boolean.getBoolean(UNSIGNED_NOTIFICATIONS)) {
+      return false;
+    }
+    if (!config.demo()) {
+      throw new IllegalArgumentException(
+          "-D" + UNSIGNED_NOTIFICATIONS + " is for benchmarks in the demo profile only; remove it");
+    }
+    LOG.warn("notifications are sent WITHOUT a signed token (-D{}): for benchmarks only", UNSIGNED_NOTIFICATIONS);
+    return true;
   }
 
   /** The name of the HTTPS listener. */

@@ -129,6 +129,7 @@ public final class NotificationDispatcher implements AutoCloseable {
   private final Duration requestTimeout;
   private final Duration postTimeout;
   private final Duration closeTimeout;
+  private final boolean signed;
   private final WebClient http;
   private final ExecutorService workers =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dialtone-notify-", 0).factory());
@@ -155,6 +156,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     this.connectTimeout = builder.connectTimeout;
     this.requestTimeout = builder.requestTimeout;
     this.closeTimeout = builder.closeTimeout;
+    this.signed = builder.signed;
     this.http =
         WebClient.builder()
             .dnsResolver(new PolicyDnsResolver(policy, builder.resolver, connectTimeout))
@@ -609,9 +611,11 @@ public final class NotificationDispatcher implements AutoCloseable {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", "application/json");
     headers.put("Accept", "application/json");
-    headers.put(
-        "Authorization",
-        "Bearer " + tokens.tokenFor(notification.applicationId(), notification.tenantId()));
+    if (signed) {
+      headers.put(
+          "Authorization",
+          "Bearer " + tokens.tokenFor(notification.applicationId(), notification.tenantId()));
+    }
     headers.put("User-Agent", USER_AGENT);
     headers.put("X-Microsoft-Skype-Chain-ID", chainId(notification));
     headers.put("X-Microsoft-Skype-Message-ID", notification.id());
@@ -673,6 +677,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     private Duration requestTimeout = Duration.ofSeconds(10);
     private Duration closeTimeout = Duration.ofSeconds(15);
     private SSLContext sslContext;
+    private boolean signed = true;
 
     private Builder(Outbox outbox, CallbackTokens tokens) {
       this.outbox = Objects.requireNonNull(outbox, "outbox");
@@ -758,6 +763,15 @@ public final class NotificationDispatcher implements AutoCloseable {
     /** The TLS trust for {@code https} targets (e.g. a private CA's); default the JVM's. */
     public Builder sslContext(SSLContext value) {
       this.sslContext = Objects.requireNonNull(value, "sslContext");
+      return this;
+    }
+
+    /**
+     * False sends notifications without their {@code Authorization} header: only to measure what
+     * signing costs (a bot rightly refuses such a notification). Default true.
+     */
+    public Builder signed(boolean value) {
+      this.signed = value;
       return this;
     }
 

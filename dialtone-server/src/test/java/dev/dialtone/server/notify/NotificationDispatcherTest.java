@@ -90,6 +90,19 @@ class NotificationDispatcherTest {
   }
 
   @Test
+  void unsigned_sendsTheNotificationWithoutAnAuthorizationHeader_andOtherwiseAlike() {
+    dispatcher = dispatcher(builder -> builder.signed(false));
+    Notification notification = add("call-1", 1, bot.uri());
+
+    dispatcher.deliverDueOnce();
+
+    TestBot.Request request = bot.requests().get(0);
+    assertThat(request.header("Authorization")).isNull();
+    assertThat(request.headers()).containsEntry("x-microsoft-skype-message-id", notification.id());
+    assertThat(outbox.record(notification.id()).state()).isEqualTo(Delivery.State.DELIVERED);
+  }
+
+  @Test
   void token_verifiesAgainstThePublishedJwks_withAudienceTenantAndIssuer() throws Exception {
     add("call-1", 1, bot.uri());
     dispatcher.deliverDueOnce();

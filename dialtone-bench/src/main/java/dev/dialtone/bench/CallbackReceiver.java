@@ -2,6 +2,7 @@ package dev.dialtone.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
@@ -12,7 +13,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The bot's side of the benchmark: the {@code callbackUri} every created call names. It answers
  * every notification {@code 202} at once, counts them, and, while an {@link EndToEndTracker} is
- * attached, hands it each call that became {@code established}. One for the whole run, in the
+ * attached, hands it each call that became {@code established}; while {@link Arrivals} are
+ * attached, it times each arrival. It keeps the first signed notification it gets as a sample for
+ * the {@link NotificationSender} baseline. One for the whole run, in the
  * harness's own process (it costs the harness some CPU, which the 2-core machine shares with the
  * target; see BENCHMARKS.md).
  */
@@ -23,6 +26,8 @@ final class CallbackReceiver implements AutoCloseable {
   private final WebServer server;
   private final AtomicLong received = new AtomicLong();
   private final AtomicReference<Optional<EndToEndTracker>> tracker = new AtomicReference<>(Optional.empty());
+  private final AtomicReference<Optional<Arrivals>> arrivals = new AtomicReference<>(Optional.empty());
+  private final AtomicReference<Optional<NotificationSender.Sample>> sample = new AtomicReference<>(Optional.empty());
 
   private CallbackReceiver() {
     this.server =
@@ -38,6 +43,10 @@ final class CallbackReceiver implements AutoCloseable {
                           long arrived = System.nanoTime();
                           received.incrementAndGet();
                           tracker.get().ifPresent(t -> established(body).ifPresent(id -> t.established(id, arrived)));
+                          arrivals.get().ifPresent(a -> a.arrived(arrived));
+                          if (sample.get().isEmpty() && req.headers().contains(HeaderNames.AUTHORIZATION)) {
+                            sample.compareAndSet(Optional.empty(), Optional.of(NotificationSender.Sample.of(req.headers(), body)));
+                          }
                           res.status(Status.ACCEPTED_202).send();
                         }))
             .build();
@@ -66,6 +75,20 @@ final class CallbackReceiver implements AutoCloseable {
 
   void detach() {
     tracker.set(Optional.empty());
+  }
+
+  /** Times the notifications received from now on with {@code a}, until {@link #detachArrivals()}. */
+  void attach(Arrivals a) {
+    arrivals.set(Optional.of(a));
+  }
+
+  void detachArrivals() {
+    arrivals.set(Optional.empty());
+  }
+
+  /** The first signed notification received in the run, headers and body, to replay as it came. */
+  Optional<NotificationSender.Sample> sample() {
+    return sample.get();
   }
 
   /** The id of the call a notification says is now established, if it says so. */

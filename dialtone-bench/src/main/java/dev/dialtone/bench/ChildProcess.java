@@ -96,6 +96,13 @@ final class ChildProcess implements AutoCloseable {
     }
   }
 
+  /** Fails if the process has exited with a failure; a process that finished cleanly is fine. */
+  void requireAliveOrDone() {
+    if (!process.isAlive() && process.exitValue() != 0) {
+      throw new BenchException(name + " exited with status " + process.exitValue() + "; its output:\n" + tail());
+    }
+  }
+
   /** Fails if the process has exited. */
   void requireAlive() {
     if (!process.isAlive()) {
@@ -150,6 +157,34 @@ final class ChildProcess implements AutoCloseable {
       return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
     } catch (IOException e) {
       return "(cannot read " + log + ": " + e.getMessage() + ")";
+    }
+  }
+
+  /**
+   * Kills the process at once (SIGKILL, like {@code kill -9}: no shutdown hook runs, nothing is
+   * flushed or closed) and waits until it is gone.
+   */
+  void kill() {
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new BenchException(name + " did not die within 30 s of SIGKILL");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BenchException("interrupted while killing " + name, e);
+    } finally {
+      RUNNING.remove(process);
+    }
+  }
+
+  /** Waits for the process to exit by itself; its exit status, or empty if it did not within {@code timeout}. */
+  Optional<Integer> awaitExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? Optional.of(process.exitValue()) : Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BenchException("interrupted while waiting for " + name, e);
     }
   }
 

@@ -107,8 +107,17 @@ final class Launcher {
   }
 
   private Running startDialtone(Path workDir, Path log) {
+    return dialtone(workDir.resolve("data"), log, List.of());
+  }
+
+  /**
+   * Starts Dialtone on {@code dataDir}, new or left by an earlier run, with {@code jvmArgs} beside
+   * the run's own; returns once it listens.
+   */
+  Running dialtone(Path dataDir, Path log, List<String> jvmArgs) {
     List<String> command = new ArrayList<>(List.of(javaCommand, "--enable-native-access=ALL-UNNAMED"));
     command.addAll(dialtoneJvmArgs);
+    command.addAll(jvmArgs);
     Path server = root.resolve("dialtone-server/target");
     command.addAll(
         List.of(
@@ -121,7 +130,7 @@ final class Launcher {
             "--https-port",
             "-1",
             "--data-dir",
-            workDir.resolve("data").toString()));
+            dataDir.toString()));
     ChildProcess process = ChildProcess.start(Target.DIALTONE.key(), command, log, pinCpus);
     try {
       URI base = URI.create(process.awaitLine(DIALTONE_READY, START_TIMEOUT));
@@ -192,6 +201,26 @@ final class Launcher {
       process.close();
       throw e;
     }
+  }
+
+  /**
+   * Starts the {@link NotificationSender} baseline on the harness's class path: {@code count}
+   * copies of {@code sample} to {@code receiver}, on {@code connections} connections. It exits
+   * when it is done.
+   */
+  ChildProcess sender(URI receiver, Path sample, long count, int connections, Path log) {
+    List<String> command =
+        List.of(
+            javaCommand,
+            "-cp",
+            System.getProperty("java.class.path"),
+            NotificationSender.class.getName(),
+            CreateCallRequests.hostAndPort(receiver),
+            receiver.getRawPath(),
+            sample.toString(),
+            Long.toString(count),
+            Integer.toString(connections));
+    return ChildProcess.start("sender", command, log, pinCpus);
   }
 
   /** Waits until the target accepts connections (WireMock prints no reliable ready line). */

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Measures Dialtone's create-call throughput and latency beside two baselines started in the same run "
-          + "(a static-201 Helidon server and WireMock standalone), and POST-to-established latency.",
+          + "(a static-201 Helidon server and WireMock standalone), and POST-to-established latency; the delivery rate of a "
+          + "notification backlog beside a minimal sender; and the recovery of a backlog pending at a kill -9.",
       "Writes dialtone-bench/target/bench-results.json and bench-results.md.",
       "Options left out take the values of the mode: a full run of a few minutes, or --smoke."
     },
@@ -66,6 +67,23 @@ public final class Main implements Callable<Integer> {
       + "-XX:StartFlightRecording=filename=dialtone.jfr,settings=profile")
   List<String> dialtoneJvmArgs = new ArrayList<>();
 
+  @Option(names = "--scenarios", split = ",", description = "Scenarios to run in each round, in this order: create (create-call "
+      + "load beside the baselines, and end to end), delivery (a notification backlog to a local receiver, beside a minimal "
+      + "sender), recovery (a backlog pending at a kill -9); default all three.")
+  List<String> scenarios;
+
+  @Option(names = "--delivery-calls", description = "Calls whose notifications (two each) make the delivery scenario's measured "
+      + "backlog (full: 10000, smoke: 100); a first backlog half as large warms up.")
+  Integer deliveryCalls;
+
+  @Option(names = "--recovery-calls", description = "Calls whose notifications (two each) are pending at the recovery scenario's "
+      + "kill -9 (full: 5000, smoke: 100).")
+  Integer recoveryCalls;
+
+  @Option(names = "--delivery-targets", split = ",", description = "Slots of the delivery scenario, in order: dialtone, "
+      + "dialtone-unsigned, sender (default all three; sender replays what a Dialtone slot sent, so it comes after one).")
+  List<String> deliveryTargets;
+
   @Option(names = "--root", description = "The repository root (default: the current directory).")
   Path root = Path.of(".");
 
@@ -95,6 +113,26 @@ public final class Main implements Callable<Integer> {
             mode.drainSeconds(),
             targets != null ? targets.stream().map(Target::of).toList() : mode.targets(),
             Optional.ofNullable(pinTargets));
+    List<String> chosen = scenarios != null ? scenarios : List.of("create", "delivery", "recovery");
+    for (String scenario : chosen) {
+      if (!List.of("create", "delivery", "recovery").contains(scenario)) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "no scenario '" + scenario + "'; they are create, delivery and recovery");
+      }
+    }
+    DeliverySettings deliveryMode = smoke ? DeliverySettings.smoke() : DeliverySettings.full();
+    int measuredCalls = deliveryCalls != null ? deliveryCalls : deliveryMode.deliveryCalls();
+    DeliverySettings deliverySettings =
+        new DeliverySettings(
+            chosen.contains("delivery"),
+            chosen.contains("recovery"),
+            deliveryCalls != null ? Math.max(1, deliveryCalls / 2) : deliveryMode.warmupCalls(),
+            measuredCalls,
+            recoveryCalls != null ? recoveryCalls : deliveryMode.recoveryCalls(),
+            deliveryMode.creators(),
+            deliveryMode.senderConnections(),
+            deliveryMode.timeoutSeconds(),
+            deliveryTargets != null ? deliveryTargets.stream().map(DeliveryTarget::of).toList() : deliveryMode.targets());
     Machine machine = Machine.describe();
     if (settings.pinCpus().isPresent() && !machine.tasksetAvailable()) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--pin-targets needs taskset, which this machine does not have");
@@ -103,12 +141,21 @@ public final class Main implements Callable<Integer> {
     Path outDir = root.resolve(out);
     Path work = outDir.resolve("bench-work");
     Rounds.deleteRecursively(work);
-    Results results = new Results(settings, machine);
+    DeliveryResults delivery = new DeliveryResults(deliverySettings, settings.mode());
+    Results results = new Results(settings, machine, delivery);
     Launcher launcher = new Launcher(root, settings.pinCpus(), dialtoneJvmArgs);
     Rounds.progress("%s run on %s", settings.mode(), machine.summary());
     try (CallbackReceiver receiver = CallbackReceiver.start()) {
-      launcher.requireArtefacts(settings.targets());
-      new Rounds(settings, launcher, receiver, results, work).run();
+      boolean create = chosen.contains("create");
+      launcher.requireArtefacts(create ? settings.targets() : List.of(Target.DIALTONE));
+      Rounds rounds = new Rounds(settings, launcher, receiver, results, work);
+      DeliveryRounds deliveryRounds = new DeliveryRounds(deliverySettings, launcher, receiver, results, delivery, work);
+      for (int round = 1; round <= settings.rounds(); round++) {
+        if (create) {
+          rounds.round(round);
+        }
+        deliveryRounds.round(round);
+      }
     } catch (BenchException e) {
       results.fail(e.getMessage());
     } finally {

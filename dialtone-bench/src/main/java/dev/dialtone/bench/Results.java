@@ -110,15 +110,17 @@ final class Results {
 
   private final Settings settings;
   private final Machine machine;
+  private final DeliveryResults delivery;
   private final Instant started = Instant.now();
   private final List<Measurement> measurements = new ArrayList<>();
   private final List<EndToEnd> endToEnd = new ArrayList<>();
   private final List<WarmUp> warmUps = new ArrayList<>();
   private final List<String> failures = new ArrayList<>();
 
-  Results(Settings settings, Machine machine) {
+  Results(Settings settings, Machine machine, DeliveryResults delivery) {
     this.settings = settings;
     this.machine = machine;
+    this.delivery = delivery;
   }
 
   synchronized void add(Measurement measurement) {
@@ -199,9 +201,9 @@ final class Results {
         Spread.of(e2e)
             .map(s -> verdict("3. POST → established received by the bot: p99 ≤ 20 ms at 16 clients", s, e2e, v -> v <= 20, "%.1f ms"))
             .orElseGet(() -> notMeasured("3. POST → established received by the bot: p99 ≤ 20 ms at 16 clients")));
-    verdicts.add(notMeasured("4. ≥ 20,000 signed notifications/s delivered to a local receiver"));
+    verdicts.add(delivery.throughputVerdict());
     verdicts.add(notMeasured("5. 100,000 live calls in ≤ 1 GiB of heap; create p99 with 1,000,000 calls stored within 1.5× of 1,000"));
-    verdicts.add(notMeasured("6. 10,000 notifications pending at a kill -9: all delivered ≤ 5 s after the restart"));
+    verdicts.add(delivery.recoveryVerdict());
     return verdicts;
   }
 
@@ -276,6 +278,7 @@ final class Results {
     json.put("targets", verdicts());
     json.put("measurements", measurements);
     json.put("warmUps", warmUps);
+    json.put("delivery", delivery.json());
     JSON.writeValue(dir.resolve("bench-results.json").toFile(), json);
     Files.writeString(dir.resolve("bench-results.md"), markdown());
   }
@@ -304,31 +307,34 @@ final class Results {
       failures.forEach(f -> md.append("- ").append(f.lines().findFirst().orElse(f)).append('\n'));
       md.append('\n');
     }
-    md.append("## Create call: `POST /v1.0/communications/calls`\n\n");
-    md.append(
-        "| target | clients | requests/s | p50 ms | p99 ms | p99.9 ms | target CPU µs/request "
-            + "| notifications/s received (steady state: 2 × requests/s) | errors |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (Summary s : summaries()) {
-      md.append("| ")
-          .append(Target.of(s.target()).label())
-          .append(" | ")
-          .append(s.clients())
-          .append(" | ")
-          .append(s.throughput().format("%.0f"))
-          .append(" | ")
-          .append(s.p50Ms().format("%.2f"))
-          .append(" | ")
-          .append(s.p99Ms().format("%.2f"))
-          .append(" | ")
-          .append(s.p999Ms().format("%.2f"))
-          .append(" | ")
-          .append(s.targetCpuMicrosPerRequest().format("%.0f"))
-          .append(" | ")
-          .append(s.target().equals(Target.DIALTONE.key()) ? s.notificationsPerSecond().format("%.0f") : "–")
-          .append(" | ")
-          .append(s.errors())
-          .append(" |\n");
+    List<Summary> summaries = summaries();
+    if (!summaries.isEmpty()) {
+      md.append("## Create call: `POST /v1.0/communications/calls`\n\n");
+      md.append(
+          "| target | clients | requests/s | p50 ms | p99 ms | p99.9 ms | target CPU µs/request "
+              + "| notifications/s received (steady state: 2 × requests/s) | errors |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (Summary s : summaries) {
+        md.append("| ")
+            .append(Target.of(s.target()).label())
+            .append(" | ")
+            .append(s.clients())
+            .append(" | ")
+            .append(s.throughput().format("%.0f"))
+            .append(" | ")
+            .append(s.p50Ms().format("%.2f"))
+            .append(" | ")
+            .append(s.p99Ms().format("%.2f"))
+            .append(" | ")
+            .append(s.p999Ms().format("%.2f"))
+            .append(" | ")
+            .append(s.targetCpuMicrosPerRequest().format("%.0f"))
+            .append(" | ")
+            .append(s.target().equals(Target.DIALTONE.key()) ? s.notificationsPerSecond().format("%.0f") : "–")
+            .append(" | ")
+            .append(s.errors())
+            .append(" |\n");
+      }
     }
     List<Ratio> ratios = ratios();
     if (!ratios.isEmpty()) {
@@ -381,6 +387,7 @@ final class Results {
         md.append(String.format(Locale.ROOT, "| %d | %s | %.1f | %.2f |%n", w.round(), w.target(), w.seconds(), w.jitCoresInLastStep()));
       }
     }
+    md.append(delivery.markdown());
     md.append("\n## Targets of issue 5\n\n| target | status | figure |\n|---|---|---|\n");
     for (Verdict v : verdicts()) {
       md.append("| ").append(v.target()).append(" | ").append(v.status()).append(" | ").append(v.detail()).append(" |\n");

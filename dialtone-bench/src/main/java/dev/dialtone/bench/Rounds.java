@@ -64,11 +64,10 @@ final class Rounds {
     write(ceilingBody, Launcher.Resources.bytes("create-call-response.json"));
   }
 
-  void run() {
-    for (int round = 1; round <= settings.rounds(); round++) {
-      for (Target target : settings.targets()) {
-        slot(round, target);
-      }
+  /** The create-call slots of round {@code round}. */
+  void round(int round) {
+    for (Target target : settings.targets()) {
+      slot(round, target);
     }
   }
 

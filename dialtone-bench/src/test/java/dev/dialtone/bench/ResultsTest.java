@@ -24,7 +24,7 @@ class ResultsTest {
   void ratiosAreTakenWithinEachRoundThenSummarised() {
     Settings settings =
         new Settings("test", 2, 0, 0, 0.05, 16, 0, 1, List.of(64), List.of(16), 1, List.of(Target.DIALTONE, Target.CEILING, Target.WIREMOCK), Optional.empty());
-    Results results = new Results(settings, MACHINE);
+    Results results = new Results(settings, MACHINE, new DeliveryResults(DeliverySettings.smoke(), "test"));
     // Round 2 runs on a machine twice as busy: absolute figures halve, the ratio holds.
     results.add(m(1, Target.DIALTONE, 64, 600, 8));
     results.add(m(1, Target.CEILING, 64, 1000, 2));

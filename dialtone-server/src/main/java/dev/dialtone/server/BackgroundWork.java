@@ -1,5 +1,6 @@
 package dev.dialtone.server;
 
+import dev.dialtone.engine.call.TimerWorker;
 import dev.dialtone.server.admin.NodeControl;
 import dev.dialtone.server.notify.NotificationDispatcher;
 import org.slf4j.Logger;
@@ -15,18 +16,21 @@ final class BackgroundWork implements NodeControl, AutoCloseable {
 
   private final String nodeId;
   private final TimerLoop timers;
+  private final TimerWorker timerWorker;
   private final NotificationDispatcher dispatcher;
   private volatile boolean draining;
 
-  BackgroundWork(String nodeId, TimerLoop timers, NotificationDispatcher dispatcher) {
+  BackgroundWork(
+      String nodeId, TimerLoop timers, TimerWorker timerWorker, NotificationDispatcher dispatcher) {
     this.nodeId = nodeId;
     this.timers = timers;
+    this.timerWorker = timerWorker;
     this.dispatcher = dispatcher;
   }
 
   void start() {
     dispatcher.start();
-    timers.start();
+    timers.start(timerWorker);
   }
 
   @Override

@@ -1,9 +1,11 @@
 package dev.dialtone.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dialtone.engine.call.AfterCommit;
 import dev.dialtone.engine.call.CallPolicy;
 import dev.dialtone.engine.call.CallService;
 import dev.dialtone.engine.call.Simulator;
+import dev.dialtone.engine.call.Timer;
 import dev.dialtone.engine.call.TimerWorker;
 import dev.dialtone.server.notify.CallbackTokens;
 import dev.dialtone.server.notify.DeliveryPolicy;
@@ -33,6 +35,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,11 +123,12 @@ public final class DialtoneServer implements AutoCloseable {
               .lease(scaled(clock, NOTIFICATION_LEASE))
               .policy(delivery)
               .faults(faults)
+              .signed(!unsignedForBenchmarks(config))
               .build();
-      Runnable wake = dispatcher::wake;
-      TimerLoop timers =
-          new TimerLoop(new TimerWorker(store, clock, config.nodeId(), wake), Duration.ofMillis(10));
-      BackgroundWork work = new BackgroundWork(config.nodeId(), timers, dispatcher);
+      TimerLoop timers = new TimerLoop(store, clock, rate(clock), TIMER_POLL);
+      AfterCommit afterCommit = wakes(dispatcher::wake, timers);
+      TimerWorker timerWorker = new TimerWorker(store, clock, config.nodeId(), afterCommit);
+      BackgroundWork work = new BackgroundWork(config.nodeId(), timers, timerWorker, dispatcher);
       CallService calls =
           new CallService(
               store,
@@ -132,7 +136,7 @@ public final class DialtoneServer implements AutoCloseable {
               GraphSchema.bundled(),
               clock,
               new CallPolicy(config.demo(), uri -> refusal(delivery.checkTarget(uri))),
-              wake);
+              afterCommit);
       IssuerPolicy issuers = IssuerPolicy.azureAdV1();
       AccessTokenVerifier verifier = new AccessTokenVerifier(keys, directory, clock, issuers);
       TokenIssuer issuer = new TokenIssuer(keys, directory, clock, issuers, config.tokenLifetime());
@@ -141,8 +145,8 @@ public final class DialtoneServer implements AutoCloseable {
               new GraphEdge(calls, verifier, errors, urls, config.maxRequestBytes()),
               new IdentityRoutes(issuer, keys, issuers, urls, config.callbackIssuer()),
               new AdminApi(
-                  directory, store, new Simulator(store, directory, clock, wake), faults, work, errors,
-                  config.adminKey()),
+                  directory, store, new Simulator(store, directory, clock, afterCommit), faults, work,
+                  dispatcher, errors, config.adminKey()),
               store,
               work,
               errors);
@@ -181,6 +185,44 @@ public final class DialtoneServer implements AutoCloseable {
     }
   }
 
+  /**
+   * What follows a commit: the dispatcher is woken for the change's notifications, and the timer
+   * loop told of the earliest timer it scheduled.
+   */
+  static AfterCommit wakes(Runnable dispatcher, TimerLoop timers) {
+    return change -> {
+      if (!change.notifications().isEmpty()) {
+        dispatcher.run();
+      }
+      change.scheduledTimers().stream()
+          .map(Timer::dueAt)
+          .min(Comparator.naturalOrder())
+          .ifPresent(timers::scheduled);
+    };
+  }
+
+  /**
+   * The JVM system property that makes notifications go out unsigned, to measure what signing costs
+   * (bin/bench's delivery scenario). Not a configuration key: no bot accepts such notifications.
+   */
+  static final String UNSIGNED_NOTIFICATIONS = "dialtone.benchmark.unsigned-notifications";
+
+  /**
+   * @throws IllegalArgumentException if {@link #UNSIGNED_NOTIFICATIONS} is set outside the demo
+   *     profile
+   */
+  private static boolean unsignedForBenchmarks(ServerConfig config) {
+    if (!Boolean.getBoolean(UNSIGNED_NOTIFICATIONS)) {
+      return false;
+    }
+    if (!config.demo()) {
+      throw new IllegalArgumentException(
+          "-D" + UNSIGNED_NOTIFICATIONS + " is for benchmarks in the demo profile only; remove it");
+    }
+    LOG.warn("notifications are sent WITHOUT a signed token (-D{}): for benchmarks only", UNSIGNED_NOTIFICATIONS);
+    return true;
+  }
+
   /** The name of the HTTPS listener. */
   private static final String HTTPS = "https";
 
@@ -193,6 +235,18 @@ public final class DialtoneServer implements AutoCloseable {
 
   /** How long a claimed notification is this node's, in real time. */
   private static final Duration NOTIFICATION_LEASE = Duration.ofSeconds(30);
+
+  /**
+   * The longest the timer loop sleeps when it knows of no timer due sooner: how late it notices
+   * timers other nodes made, and the leases of dead nodes running out. Timers this node schedules
+   * wake it when they are due.
+   */
+  private static final Duration TIMER_POLL = Duration.ofMillis(250);
+
+  /** How many seconds of the server's clock pass in a second of real time. */
+  private static double rate(Clock clock) {
+    return clock instanceof ScaledClock scaledClock ? scaledClock.rate() : 1;
+  }
 
   /** A real-time span in the units of the server's clock, which may run faster than real time. */
   private static Duration scaled(Clock clock, Duration realTime) {

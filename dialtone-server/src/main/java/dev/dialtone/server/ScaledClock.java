@@ -24,6 +24,11 @@ final class ScaledClock extends Clock {
     this.scale = scale;
   }
 
+  /** How many seconds of this clock pass in a second of real time. */
+  double rate() {
+    return scale;
+  }
+
   /** How much of this clock's time passes in {@code realTime}. */
   Duration scaled(Duration realTime) {
     return Duration.ofNanos((long) (realTime.toNanos() * scale));

@@ -90,6 +90,33 @@ class NotificationDeliveryTest {
   }
 
   @Test
+  void pausedDelivery_queuesTheNotificationsUntilResumed_thenDeliversThemInOrder() {
+    try (CallbackReceiver held = new CallbackReceiver()) {
+      assertThat(delivery("PUT", "{\"paused\": true}").path("paused").asBoolean()).isTrue();
+      String id = create(held);
+      clock.advance(Duration.ofSeconds(1)); // John answers
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> delivery("GET", null).path("pending").asLong() >= 2);
+      assertThat(held.about(id)).isEmpty();
+
+      assertThat(delivery("PUT", "{\"paused\": false}").path("paused").asBoolean()).isFalse();
+      await().atMost(Duration.ofSeconds(20)).until(() -> held.about(id).size() >= 2);
+      assertThat(held.about(id))
+          .extracting(n -> n.path("resourceData").path("state").asText())
+          .containsExactly("establishing", "established");
+      await().atMost(Duration.ofSeconds(20)).until(() -> delivery("GET", null).path("pending").asLong() == 0);
+    }
+  }
+
+  private static JsonNode delivery(String method, String body) {
+    return client.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/dialtone/delivery"))
+        .header("Authorization", "Bearer " + ServerConfig.DEMO_ADMIN_KEY)
+        .header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)))
+        .json();
+  }
+
+  @Test
   void redeliversNotificationWhenReceiverAnswers503_threeTimes() {
     try (CallbackReceiver flaky = new CallbackReceiver()) {
       flaky.failNext(3);

@@ -38,7 +38,8 @@ import java.util.function.Function;
  *   <li>for each change whose call was written, or that has no call: its notifications, then its
  *       timers (deleted by call for {@code cancelAllTimers}, deleted by id, upserted). A refused
  *       change writes nothing more;
- *   <li>attempts: the notification's new state, then the attempt's row;
+ *   <li>attempts: the notification's new state if its lease is still the recorder's, then, for
+ *       those, the attempt's row;
  *   <li>claims, one statement each, seeing everything written before them.
  * </ol>
  *
@@ -183,10 +184,13 @@ final class BatchWriter implements AutoCloseable {
       }
       CallChange change = write.change();
       for (int n = 0; n < change.notifications().size(); n++) {
+        Notification notification = change.notifications().get(n);
         PreparedStatement insert = statement(NotificationRows.INSERT);
-        NotificationRows.bindInsert(
-            insert, change.notifications().get(n), write.notificationBodies().get(n));
+        NotificationRows.bindInsert(insert, notification);
         insert.addBatch();
+        PreparedStatement body = statement(NotificationRows.INSERT_BODY);
+        NotificationRows.bindBody(body, notification, write.notificationBodies().get(n));
+        body.addBatch();
         notifications++;
       }
       if (change.cancelAllTimers()) {
@@ -210,29 +214,42 @@ final class BatchWriter implements AutoCloseable {
     }
     // A change deletes before it adds, so a timer both cancelled and scheduled ends up scheduled.
     execute(NotificationRows.INSERT, notifications);
+    execute(NotificationRows.INSERT_BODY, notifications);
     execute(TimerRows.DELETE_BY_CALL, callsCleared);
     execute(TimerRows.DELETE_BY_ID, cancelled);
     execute(TimerRows.UPSERT, scheduled);
   }
 
   private void recordAttempts(List<Write> segment) throws SQLException {
-    int attempts = 0;
+    List<Write.RecordAttempt> records = new ArrayList<>();
     for (Write write : segment) {
       if (write instanceof Write.RecordAttempt record) {
         PreparedStatement update = statement(NotificationRows.RECORD_OUTCOME);
-        NotificationRows.bindOutcome(update, record.attempt().notificationId(), record.outcome());
+        NotificationRows.bindOutcome(
+            update, record.attempt().notificationId(), record.owner(), record.outcome());
         update.addBatch();
+        records.add(record);
+      }
+    }
+    // The notification first: it says whether the lease is still the recorder's, and on
+    // PostgreSQL the attempt's foreign key then finds its row locked by this transaction already.
+    // An attempt whose lease is gone writes nothing: its outcome would overwrite what the new
+    // owner records.
+    int[] updated = execute(NotificationRows.RECORD_OUTCOME, records.size());
+    int attempts = 0;
+    for (int k = 0; k < updated.length; k++) {
+      if (updated[k] == 1) {
         PreparedStatement insert = statement(NotificationRows.INSERT_ATTEMPT);
-        NotificationRows.bindAttempt(insert, record.attempt());
+        NotificationRows.bindAttempt(insert, records.get(k).attempt());
         insert.addBatch();
         attempts++;
       }
     }
-    // The notification first: on PostgreSQL the attempt's foreign key then finds its row locked by
-    // this transaction already. A notification that is no longer pending keeps its state (a late
-    // report from an owner whose lease ran out), but the attempt is recorded: it happened.
-    execute(NotificationRows.RECORD_OUTCOME, attempts);
     execute(NotificationRows.INSERT_ATTEMPT, attempts);
+    // Only once every statement ran: a failure above rolls the batch back, recorded or not.
+    for (int k = 0; k < updated.length; k++) {
+      records.get(k).recorded().set(updated[k] == 1);
+    }
   }
 
   private void claim(List<Write> segment) throws SQLException {
@@ -246,23 +263,22 @@ final class BatchWriter implements AutoCloseable {
     }
   }
 
-  private List<Notification> claimNotifications(Write.ClaimNotifications claim)
+  private List<NotificationRows.Leased> claimNotifications(Write.ClaimNotifications claim)
       throws SQLException {
-    record Due(Notification notification, long nextAttemptAt) {}
     PreparedStatement select = statement(NotificationRows.claim(engine.claimLock()));
     bindClaim(select, claim.owner(), claim.now(), claim.leaseUntil(), claim.limit());
-    List<Due> due = new ArrayList<>();
+    List<NotificationRows.Leased> due = new ArrayList<>();
     try (ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
-        due.add(new Due(NotificationRows.read(rows), rows.getLong(9)));
+        due.add(NotificationRows.leased(rows));
       }
     }
     // RETURNING has no order: the longest-waiting first, like the claim's own ORDER BY.
     due.sort(
-        Comparator.comparingLong(Due::nextAttemptAt)
-            .thenComparing(d -> d.notification().callId())
-            .thenComparingLong(d -> d.notification().sequence()));
-    return due.stream().map(Due::notification).toList();
+        Comparator.comparingLong(NotificationRows.Leased::nextAttemptAt)
+            .thenComparing(NotificationRows.Leased::callId)
+            .thenComparingLong(NotificationRows.Leased::sequence));
+    return due;
   }
 
   private List<Timer> claimTimers(Write.ClaimTimers claim) throws SQLException {

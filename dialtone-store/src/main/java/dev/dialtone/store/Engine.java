@@ -2,7 +2,10 @@ package dev.dialtone.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteConfig;
@@ -47,6 +50,25 @@ enum Engine {
     }
 
     @Override
+    void durability(Connection connection, boolean durable) throws SQLException {
+      // A setting of the connection that SQLite refuses to change inside a transaction, and the
+      // driver keeps one open between commits: read it, and change it between two only if needed.
+      // In memory it changes nothing.
+      int wanted = durable ? SQLITE_SYNCHRONOUS_FULL : SQLITE_SYNCHRONOUS_NORMAL;
+      try (Statement statement = connection.createStatement()) {
+        int current;
+        try (ResultSet row = statement.executeQuery("PRAGMA synchronous")) {
+          current = row.next() ? row.getInt(1) : wanted;
+        }
+        if (current != wanted) {
+          connection.setAutoCommit(true);
+          statement.execute("PRAGMA synchronous = " + wanted);
+          connection.setAutoCommit(false);
+        }
+      }
+    }
+
+    @Override
     String claimLock() {
       // SQLite runs one write transaction at a time, and a claim is one UPDATE in it: no other
       // claimer can see the rows between its read and its write.
@@ -86,6 +108,16 @@ enum Engine {
     void configureWritePool(HikariConfig pool, StoreConfig config) {}
 
     @Override
+    void durability(Connection connection, boolean durable) throws SQLException {
+      // For this transaction only; a rollback ends it, and what follows commits durably.
+      if (!durable) {
+        try (Statement statement = connection.createStatement()) {
+          statement.execute("SET LOCAL synchronous_commit = off");
+        }
+      }
+    }
+
+    @Override
     String claimLock() {
       // Rows another claimer has locked are passed over instead of waited for; that claimer leases
       // them, or (its statement re-checks each row it locks) finds them leased and leaves them.
@@ -103,6 +135,8 @@ enum Engine {
   static final int SQLITE_BUSY_TIMEOUT_MILLIS = 10_000;
   static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
 
+  private static final int SQLITE_SYNCHRONOUS_NORMAL = 1;
+  private static final int SQLITE_SYNCHRONOUS_FULL = 2;
   private static final int SQLITE_TOOBIG = 18;
   private static final int SQLITE_CONSTRAINT = 19;
   private static final int SQLITE_MISMATCH = 20;
@@ -117,6 +151,16 @@ enum Engine {
   abstract void configureReadPool(HikariConfig pool, StoreConfig config);
 
   abstract void configureWritePool(HikariConfig pool, StoreConfig config);
+
+  /**
+   * Sets how the transaction just begun on {@code connection} commits. Durable: the commit waits
+   * until the database has flushed it to disk, so it survives a power loss. Not durable: the commit
+   * survives a crash of the process (SQLite: it is in the operating system's write-ahead log file;
+   * PostgreSQL: in the server's), but a crash of the machine (or of the PostgreSQL server) may lose
+   * it; the next durable commit flushes it along with its own writes. The first statement of the
+   * transaction.
+   */
+  abstract void durability(Connection connection, boolean durable) throws SQLException;
 
   /**
    * What ends the inner {@code SELECT} of a claim ({@link NotificationRows#claim}, {@link

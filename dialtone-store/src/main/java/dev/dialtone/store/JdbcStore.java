@@ -21,8 +21,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -38,10 +40,11 @@ import org.flywaydb.core.api.output.MigrateResult;
  * directory) of the nodes that use the database.
  *
  * <p>{@link #open} migrates the schema, then serves reads from a pool and hands writes to a group
- * committer: concurrent {@link #apply changes}, {@link #recordAttempt attempts} and claims ({@link
- * #claimNotifications}, {@link #claimTimers}) share one transaction and one fsync, and each returns
- * once its own write is committed (see {@code GroupCommitter}). The shared state is read from
- * the pool and written outside the committer (see {@code SharedRows}). Timestamps are kept to the
+ * committer: concurrent {@link #apply changes} share one transaction and one fsync, concurrent
+ * {@link #recordAttempt attempts} and claims ({@link #claimNotifications}, {@link #claimTimers})
+ * one transaction that does not wait for the disk, and each returns once its own write is
+ * committed (see {@code GroupCommitter}). The shared state is read from the pool and written
+ * outside the committer (see {@code SharedRows}). Timestamps are kept to the
  * millisecond. Thread-safe.
  */
 public final class JdbcStore implements CallStore, SharedState {
@@ -183,39 +186,77 @@ public final class JdbcStore implements CallStore, SharedState {
    * {@inheritDoc}
    *
    * <p>The lease runs until {@code now + lease}, to the millisecond; a lease is over once {@code
-   * now} is past that. The claim is a write: it goes through the committer and is durable when this
-   * returns.
+   * now} is past that. The claim is a write: it goes through the committer, committed (not flushed
+   * to disk: a lease lost to a crash of the machine costs nothing) when this returns.
    *
    * @throws IllegalArgumentException if the owner is blank, the lease not positive or the limit
    *     below 1
    * @throws EngineException {@code UNAVAILABLE} if the store cannot be reached
    */
   @Override
-  public List<Notification> claimNotifications(
+  public List<Delivery.Claimed> claimNotifications(
       String owner, Instant now, Duration lease, int limit) {
     checkClaim(owner, lease, limit);
     Write.ClaimNotifications claim =
         new Write.ClaimNotifications(owner, now, now.plus(lease), limit);
     GroupCommitter.await(committer.submit(claim));
-    return claim.claimed().get();
+    return withBodies(claim.claimed().get());
+  }
+
+  /**
+   * The leased notifications with their bodies, read from the read pool once the claim committed:
+   * bodies never change, and reading (and parsing) them here leaves the single writer free.
+   */
+  private List<Delivery.Claimed> withBodies(List<NotificationRows.Leased> leased) {
+    if (leased.isEmpty()) {
+      return List.of();
+    }
+    Map<String, String> bodies = new HashMap<>();
+    try (Connection connection = readPool.getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(NotificationRows.selectBodies(leased.size()))) {
+      for (int i = 0; i < leased.size(); i++) {
+        select.setString(i + 1, leased.get(i).id());
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          bodies.put(rows.getString(1), rows.getString(2));
+        }
+      }
+    } catch (SQLException e) {
+      // Leased, but unreadable: the leases run out and another claim takes them again.
+      throw readFailed("the bodies of " + leased.size() + " claimed notifications", e);
+    }
+    List<Delivery.Claimed> claimed = new ArrayList<>(leased.size());
+    for (NotificationRows.Leased row : leased) {
+      String body = bodies.get(row.id());
+      if (body == null) {
+        throw new IllegalStateException("notification " + row.id() + " is stored without a body");
+      }
+      claimed.add(row.withBody(body));
+    }
+    return List.copyOf(claimed);
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>The attempt is recorded whatever the notification's state; only a pending notification takes
-   * the outcome, so a late report from an owner whose lease ran out cannot revive a notification
-   * that was delivered or given up meanwhile. Times and the latency are kept to the millisecond.
+   * <p>Whether the lease is still {@code owner}'s is decided by the lease's owner alone, not by its
+   * expiry time, in the same statement that records the outcome; a claim by another owner replaces
+   * the lease owner, so a late report never overwrites what that owner records. Times and the
+   * latency are kept to the millisecond.
    *
    * @throws EngineException {@code UNAVAILABLE} if the store cannot be reached, or if the database
-   *     refuses the attempt: the notification does not exist, or an attempt with that number is
-   *     recorded already
+   *     refuses the attempt: an attempt with that number is recorded already
    */
   @Override
-  public void recordAttempt(Delivery.Attempt attempt, Delivery.Outcome outcome) {
+  public boolean recordAttempt(String owner, Delivery.Attempt attempt, Delivery.Outcome outcome) {
+    Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(attempt, "attempt");
     Objects.requireNonNull(outcome, "outcome");
-    GroupCommitter.await(committer.submit(new Write.RecordAttempt(attempt, outcome)));
+    Write.RecordAttempt record = new Write.RecordAttempt(owner, attempt, outcome);
+    GroupCommitter.await(committer.submit(record));
+    return record.recorded().get();
   }
 
   /**
@@ -267,9 +308,29 @@ public final class JdbcStore implements CallStore, SharedState {
   /**
    * {@inheritDoc}
    *
+   * <p>Counts the backlog's rows, so it costs in proportion to the backlog; for the admin API, not
+   * for a hot path.
+   *
+   * @throws EngineException {@code UNAVAILABLE} if the store cannot be read
+   */
+  @Override
+  public long pendingCount() {
+    try (Connection connection = readPool.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery(NotificationRows.COUNT_PENDING)) {
+      row.next();
+      return row.getLong(1);
+    } catch (SQLException e) {
+      throw readFailed("the number of pending notifications", e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
    * <p>The lease runs until {@code now + lease}, to the millisecond; a lease is over once {@code
-   * now} is past that. The claim is a write: it goes through the committer and is durable when this
-   * returns.
+   * now} is past that. The claim is a write: it goes through the committer, committed (not flushed
+   * to disk: a lease lost to a crash of the machine costs nothing) when this returns.
    *
    * @throws IllegalArgumentException if the owner is blank, the lease not positive or the limit
    *     below 1
@@ -286,7 +347,7 @@ public final class JdbcStore implements CallStore, SharedState {
   /**
    * {@inheritDoc}
    *
-   * <p>Leased timers count too.
+   * <p>A timer counts as leased while it has a lease owner, even once that lease has run out.
    *
    * @throws EngineException {@code UNAVAILABLE} if the store cannot be read
    */

@@ -13,8 +13,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The {@code notifications} and {@code delivery_attempts} tables: their SQL and the mapping between
- * rows and the engine's outbox types. Times are epoch milliseconds, as in {@link CallRows}.
+ * The {@code notifications}, {@code notification_bodies} and {@code delivery_attempts} tables: their
+ * SQL and the mapping between rows and the engine's outbox types. Times are epoch milliseconds, as
+ * in {@link CallRows}. A body is written once, in a table of its own, so that the updates delivery
+ * makes to a notification's row (its lease, its outcome) do not rewrite it.
  */
 final class NotificationRows {
 
@@ -22,24 +24,30 @@ final class NotificationRows {
   static final String DELIVERED = "delivered";
   static final String GAVE_UP = "gave_up";
 
-  private static final String COLUMNS =
-      "id, call_id, sequence, app_id, tenant_id, target, body, created_at";
+  /** The columns {@link #read} maps, in its order, but for the body. */
+  private static final String COLUMNS = "id, call_id, sequence, app_id, tenant_id, target, created_at";
 
   /** A new notification: pending, due at once, never tried, not leased. */
   static final String INSERT =
       "INSERT INTO notifications ("
           + COLUMNS
-          + ", state, next_attempt_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0)";
+          + ", state, next_attempt_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0)";
+
+  /** A new notification's body, written after its row. */
+  static final String INSERT_BODY =
+      "INSERT INTO notification_bodies (notification_id, body) VALUES (?, ?)";
 
   /**
    * What an attempt changes: the state, the next attempt time (kept when bound to null), one more
-   * attempt, no lease. Only a pending notification changes: an attempt reported late by an owner
-   * whose lease ran out must not revive a notification someone else delivered in the meantime.
+   * attempt, no lease. Only a pending notification leased to the recording owner changes (a count
+   * of 0 means the lease is no longer the owner's: another owner claimed the notification after the
+   * lease ran out, or the attempt was recorded already), and only then is the attempt's row
+   * written. Parameters: state, next attempt time, id, owner.
    */
   static final String RECORD_OUTCOME =
       "UPDATE notifications SET state = ?, next_attempt_at = COALESCE(?, next_attempt_at),"
           + " attempts = attempts + 1, lease_owner = NULL, lease_until = NULL"
-          + " WHERE id = ? AND state = 'pending'";
+          + " WHERE id = ? AND state = 'pending' AND lease_owner = ?";
 
   static final String INSERT_ATTEMPT =
       "INSERT INTO delivery_attempts (notification_id, number, at, status, latency_ms, error)"
@@ -48,7 +56,8 @@ final class NotificationRows {
   /**
    * Leases the due heads of line: per call, the lowest-sequence pending notification, if it is due
    * and not leased. {@code lockClause} is what the engine needs to keep concurrent claimers apart
-   * ({@link Engine#claimLock()}). Parameters: owner, lease until, now, now, limit.
+   * ({@link Engine#claimLock()}). Parameters: owner, lease until, now, now, limit. Returns the rows
+   * {@link #leased} reads: no bodies, which {@link #selectBodies} reads after the commit.
    */
   static String claim(String lockClause) {
     return "UPDATE notifications SET lease_owner = ?, lease_until = ? WHERE id IN ("
@@ -61,35 +70,104 @@ final class NotificationRows {
         + lockClause
         + ") RETURNING "
         + COLUMNS
-        + ", next_attempt_at";
+        + ", next_attempt_at, attempts";
   }
 
-  /** A call's notifications in sequence order, each joined with its attempts in number order. */
+  /** The bodies of {@code count} notifications, by id: one parameter per id. */
+  static String selectBodies(int count) {
+    StringBuilder sql =
+        new StringBuilder("SELECT notification_id, body FROM notification_bodies WHERE notification_id IN (");
+    for (int i = 0; i < count; i++) {
+      sql.append(i == 0 ? "?" : ", ?");
+    }
+    return sql.append(')').toString();
+  }
+
+  /**
+   * A notification a claim leased, as its row holds it: everything but the body.
+   *
+   * @param target the target as stored, parsed once the body is read
+   */
+  record Leased(
+      String id,
+      String callId,
+      long sequence,
+      String applicationId,
+      String tenantId,
+      String target,
+      long createdAt,
+      long nextAttemptAt,
+      int attempts) {
+
+    /**
+     * The notification, with its body.
+     *
+     * @throws IllegalStateException if the body is not a JSON object or the target not a URI,
+     *     which the store never writes
+     */
+    Delivery.Claimed withBody(String body) {
+      return new Delivery.Claimed(
+          notification(id, callId, sequence, applicationId, tenantId, target, body, createdAt),
+          attempts,
+          body);
+    }
+  }
+
+  /** The leased notification in the current row of a claim's result. */
+  static Leased leased(ResultSet row) throws SQLException {
+    return new Leased(
+        row.getString(1),
+        row.getString(2),
+        row.getLong(3),
+        row.getString(4),
+        row.getString(5),
+        row.getString(6),
+        row.getLong(7),
+        row.getLong(8),
+        row.getInt(9));
+  }
+
+  /** The pending notifications, counted on the partial indexes that hold only them. */
+  static final String COUNT_PENDING = "SELECT COUNT(*) FROM notifications WHERE state = 'pending'";
+
+  /**
+   * A call's notifications in sequence order, each with its body and joined with its attempts in
+   * number order: {@link #read}'s columns (1 to 8), state, next attempt time, then {@link
+   * #readAttempt}'s (11 to 15).
+   */
   static final String SELECT_DELIVERIES =
-      "SELECT n.id, n.call_id, n.sequence, n.app_id, n.tenant_id, n.target, n.body, n.created_at,"
+      "SELECT n.id, n.call_id, n.sequence, n.app_id, n.tenant_id, n.target, n.created_at, b.body,"
           + " n.state, n.next_attempt_at,"
           + " a.number, a.at, a.status, a.latency_ms, a.error"
-          + " FROM notifications n LEFT JOIN delivery_attempts a ON a.notification_id = n.id"
+          + " FROM notifications n"
+          + " JOIN notification_bodies b ON b.notification_id = n.id"
+          + " LEFT JOIN delivery_attempts a ON a.notification_id = n.id"
           + " WHERE n.call_id = ? ORDER BY n.sequence, a.number";
 
   private NotificationRows() {}
 
-  /** Binds the parameters of {@link #INSERT}; the body is JSON text made by the caller. */
-  static void bindInsert(PreparedStatement insert, Notification notification, String body)
-      throws SQLException {
+  /** Binds the parameters of {@link #INSERT}. */
+  static void bindInsert(PreparedStatement insert, Notification notification) throws SQLException {
     insert.setString(1, notification.id());
     insert.setString(2, notification.callId());
     insert.setLong(3, notification.sequence());
     insert.setString(4, notification.applicationId());
     insert.setString(5, notification.tenantId());
     insert.setString(6, notification.target().toString());
-    insert.setString(7, body);
+    insert.setLong(7, notification.createdAt().toEpochMilli());
     insert.setLong(8, notification.createdAt().toEpochMilli());
-    insert.setLong(9, notification.createdAt().toEpochMilli());
+  }
+
+  /** Binds the parameters of {@link #INSERT_BODY}; the body is JSON text made by the caller. */
+  static void bindBody(PreparedStatement insert, Notification notification, String body)
+      throws SQLException {
+    insert.setString(1, notification.id());
+    insert.setString(2, body);
   }
 
   /** Binds the parameters of {@link #RECORD_OUTCOME}. */
-  static void bindOutcome(PreparedStatement update, String notificationId, Delivery.Outcome outcome)
+  static void bindOutcome(
+      PreparedStatement update, String notificationId, String owner, Delivery.Outcome outcome)
       throws SQLException {
     switch (outcome) {
       case Delivery.Outcome.Delivered delivered -> {
@@ -106,6 +184,7 @@ final class NotificationRows {
       }
     }
     update.setString(3, notificationId);
+    update.setString(4, owner);
   }
 
   /** Binds the parameters of {@link #INSERT_ATTEMPT}. */
@@ -127,32 +206,43 @@ final class NotificationRows {
   }
 
   /**
-   * The notification in columns 1 to 8 of the current row ({@link #COLUMNS}, as returned by the
-   * claim and selected by {@link #SELECT_DELIVERIES}).
+   * The notification in columns 1 to 8 of a {@link #SELECT_DELIVERIES} row.
    *
    * @throws IllegalStateException if the row holds a body that is not a JSON object or a target
    *     that is not a URI, which the store never writes
    */
   static Notification read(ResultSet row) throws SQLException {
-    String id = row.getString(1);
-    ObjectNode body = Json.readObject(row.getString(7), "notification " + id, "body");
-    URI target;
+    return notification(
+        row.getString(1),
+        row.getString(2),
+        row.getLong(3),
+        row.getString(4),
+        row.getString(5),
+        row.getString(6),
+        row.getString(8),
+        row.getLong(7));
+  }
+
+  private static Notification notification(
+      String id,
+      String callId,
+      long sequence,
+      String applicationId,
+      String tenantId,
+      String target,
+      String body,
+      long createdAt) {
+    ObjectNode parsed = Json.readObject(body, "notification " + id, "body");
+    URI uri;
     try {
-      target = new URI(row.getString(6));
+      uri = new URI(target);
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException(
           "notification " + id + " is stored with a target that is not a URI: " + e.getMessage(),
           e);
     }
     return new Notification(
-        id,
-        row.getString(2),
-        row.getLong(3),
-        row.getString(4),
-        row.getString(5),
-        target,
-        body,
-        Instant.ofEpochMilli(row.getLong(8)));
+        id, callId, sequence, applicationId, tenantId, uri, parsed, Instant.ofEpochMilli(createdAt));
   }
 
   /**

@@ -29,7 +29,8 @@ final class TimerRows {
 
   static final String DELETE_BY_CALL = "DELETE FROM timers WHERE call_id = ?";
 
-  static final String NEXT_DUE = "SELECT MIN(due_at) FROM timers";
+  /** The earliest unleased timer: an index scan in due order that stops at the first unleased. */
+  static final String NEXT_DUE = "SELECT MIN(due_at) FROM timers WHERE lease_owner IS NULL";
 
   private TimerRows() {}
 

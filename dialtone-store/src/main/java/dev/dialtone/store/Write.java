@@ -9,6 +9,7 @@ import dev.dialtone.engine.call.Timer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -81,8 +82,19 @@ sealed interface Write {
     }
   }
 
-  /** An attempt to deliver a notification, and what follows from it. */
-  record RecordAttempt(Delivery.Attempt attempt, Delivery.Outcome outcome) implements Write {
+  /**
+   * An attempt to deliver a notification by the holder of its lease, and what follows from it. The
+   * committer sets {@code recorded} when the lease was still {@code owner}'s and the attempt is
+   * written; read it once the write is committed.
+   */
+  record RecordAttempt(
+      String owner, Delivery.Attempt attempt, Delivery.Outcome outcome, AtomicBoolean recorded)
+      implements Write {
+
+    RecordAttempt(String owner, Delivery.Attempt attempt, Delivery.Outcome outcome) {
+      this(owner, attempt, outcome, new AtomicBoolean());
+    }
+
     @Override
     public String subject() {
       return "attempt " + attempt.number() + " of notification " + attempt.notificationId();
@@ -91,14 +103,14 @@ sealed interface Write {
 
   /**
    * Leases due heads of line to {@code owner}. The committer puts what it leased in {@code
-   * claimed}; read it once the write is committed.
+   * claimed}, without the bodies; read it once the write is committed.
    */
   record ClaimNotifications(
       String owner,
       Instant now,
       Instant leaseUntil,
       int limit,
-      AtomicReference<List<Notification>> claimed)
+      AtomicReference<List<NotificationRows.Leased>> claimed)
       implements Write {
 
     public ClaimNotifications(String owner, Instant now, Instant leaseUntil, int limit) {

@@ -8,6 +8,7 @@ import static dev.dialtone.store.TestOutbox.notification;
 import static dev.dialtone.store.TestOutbox.timer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dialtone.engine.EngineException;
@@ -330,7 +331,7 @@ public abstract class CallStoreContract {
     List<Notification> a = notifications(newCall(), 3);
     List<Notification> b = notifications(newCall(), 1);
 
-    List<Notification> claimed = store.claimNotifications("x", T0, LEASE, 10);
+    List<Notification> claimed = claim("x", T0, 10);
 
     assertThat(claimed).containsExactlyInAnyOrder(a.get(0), b.get(0));
   }
@@ -339,46 +340,46 @@ public abstract class CallStoreContract {
   public void aNotificationIsNotClaimedBeforeItIsMade() {
     List<Notification> a = notifications(newCall(), 1);
 
-    assertThat(store.claimNotifications("x", T0.minusMillis(1), LEASE, 10)).isEmpty();
-    assertThat(store.claimNotifications("x", T0, LEASE, 10)).containsExactly(a.get(0));
+    assertThat(claim("x", T0.minusMillis(1), 10)).isEmpty();
+    assertThat(claim("x", T0, 10)).containsExactly(a.get(0));
   }
 
   @Test
   public void aRetryHoldsBackTheRestOfItsCallUntilItsTimeButNoOtherCall() {
     List<Notification> a = notifications(newCall(), 3);
     List<Notification> b = notifications(newCall(), 2);
-    assertThat(store.claimNotifications("x", T0, LEASE, 10))
+    assertThat(claim("x", T0, 10))
         .containsExactlyInAnyOrder(a.get(0), b.get(0));
     Instant retry = T0.plusSeconds(30);
 
-    store.recordAttempt(attempt(a.get(0), 1, T0, 503), new Delivery.Outcome.RetryAt(retry));
-    store.recordAttempt(attempt(b.get(0), 1, T0, 202), new Delivery.Outcome.Delivered());
+    store.recordAttempt("x", attempt(a.get(0), 1, T0, 503), new Delivery.Outcome.RetryAt(retry));
+    store.recordAttempt("x", attempt(b.get(0), 1, T0, 202), new Delivery.Outcome.Delivered());
 
-    assertThat(store.claimNotifications("x", T0.plusSeconds(1), LEASE, 10))
+    assertThat(claim("x", T0.plusSeconds(1), 10))
         .containsExactly(b.get(1));
-    assertThat(store.claimNotifications("x", retry.minusMillis(1), LEASE, 10)).isEmpty();
-    assertThat(store.claimNotifications("x", retry, LEASE, 10)).containsExactly(a.get(0));
+    assertThat(claim("x", retry.minusMillis(1), 10)).isEmpty();
+    assertThat(claim("x", retry, 10)).containsExactly(a.get(0));
   }
 
   @Test
   public void aDeliveredNotificationLetsTheNextOfItsCallGo() {
     List<Notification> a = notifications(newCall(), 3);
-    assertThat(store.claimNotifications("x", T0, LEASE, 10)).containsExactly(a.get(0));
+    assertThat(claim("x", T0, 10)).containsExactly(a.get(0));
 
-    store.recordAttempt(attempt(a.get(0), 1, T0, 200), new Delivery.Outcome.Delivered());
+    store.recordAttempt("x", attempt(a.get(0), 1, T0, 200), new Delivery.Outcome.Delivered());
 
-    assertThat(store.claimNotifications("x", T0.plusSeconds(1), LEASE, 10))
+    assertThat(claim("x", T0.plusSeconds(1), 10))
         .containsExactly(a.get(1));
   }
 
   @Test
   public void aNotificationGivenUpOnLetsTheNextOfItsCallGo() {
     List<Notification> a = notifications(newCall(), 2);
-    assertThat(store.claimNotifications("x", T0, LEASE, 10)).containsExactly(a.get(0));
+    assertThat(claim("x", T0, 10)).containsExactly(a.get(0));
 
-    store.recordAttempt(attempt(a.get(0), 1, T0, 500), new Delivery.Outcome.GaveUp());
+    store.recordAttempt("x", attempt(a.get(0), 1, T0, 500), new Delivery.Outcome.GaveUp());
 
-    assertThat(store.claimNotifications("x", T0.plusSeconds(1), LEASE, 10))
+    assertThat(claim("x", T0.plusSeconds(1), 10))
         .containsExactly(a.get(1));
     assertThat(store.deliveries(a.get(0).callId()).getFirst())
         .satisfies(
@@ -391,14 +392,14 @@ public abstract class CallStoreContract {
   @Test
   public void aLeasedNotificationGoesToNoOtherOwnerUntilTheLeaseExpires() {
     List<Notification> a = notifications(newCall(), 2);
-    assertThat(store.claimNotifications("x", T0, LEASE, 10)).containsExactly(a.get(0));
+    assertThat(claim("x", T0, 10)).containsExactly(a.get(0));
 
     Instant expiry = T0.plus(LEASE);
-    assertThat(store.claimNotifications("x", T0, LEASE, 10)).isEmpty();
-    assertThat(store.claimNotifications("y", expiry.minusMillis(1), LEASE, 10)).isEmpty();
-    assertThat(store.claimNotifications("y", expiry.plusMillis(1), LEASE, 10))
+    assertThat(claim("x", T0, 10)).isEmpty();
+    assertThat(claim("y", expiry.minusMillis(1), 10)).isEmpty();
+    assertThat(claim("y", expiry.plusMillis(1), 10))
         .containsExactly(a.get(0));
-    assertThat(store.claimNotifications("x", expiry.plusMillis(2), LEASE, 10)).isEmpty();
+    assertThat(claim("x", expiry.plusMillis(2), 10)).isEmpty();
   }
 
   @Test
@@ -406,9 +407,9 @@ public abstract class CallStoreContract {
     List<Notification> heads =
         IntStream.range(0, 5).mapToObj(i -> notifications(newCall(), 1).getFirst()).toList();
 
-    List<Notification> first = store.claimNotifications("x", T0, LEASE, 2);
-    List<Notification> second = store.claimNotifications("x", T0, LEASE, 2);
-    List<Notification> third = store.claimNotifications("x", T0, LEASE, 2);
+    List<Notification> first = claim("x", T0, 2);
+    List<Notification> second = claim("x", T0, 2);
+    List<Notification> third = claim("x", T0, 2);
 
     assertThat(first).hasSize(2);
     assertThat(second).hasSize(2);
@@ -417,7 +418,7 @@ public abstract class CallStoreContract {
     all.addAll(second);
     all.addAll(third);
     assertThat(all).containsExactlyInAnyOrderElementsOf(heads);
-    assertThat(store.claimNotifications("x", T0, LEASE, 2)).isEmpty();
+    assertThat(claim("x", T0, 2)).isEmpty();
   }
 
   @Test
@@ -462,8 +463,8 @@ public abstract class CallStoreContract {
             Duration.ofMillis(7),
             Optional.empty());
 
-    store.claimNotifications("x", T0, LEASE, 10);
-    store.recordAttempt(refused, new Delivery.Outcome.RetryAt(T0.plusSeconds(10)));
+    claim("x", T0, 10);
+    store.recordAttempt("x", refused, new Delivery.Outcome.RetryAt(T0.plusSeconds(10)));
     assertThat(store.deliveries(callId).getFirst())
         .isEqualTo(
             new Delivery.Record(
@@ -471,10 +472,10 @@ public abstract class CallStoreContract {
                 Delivery.State.PENDING,
                 Optional.of(T0.plusSeconds(10)),
                 List.of(refused)));
-    store.claimNotifications("x", T0.plusSeconds(10), LEASE, 10);
-    store.recordAttempt(timedOut, new Delivery.Outcome.RetryAt(T0.plusSeconds(40)));
-    store.claimNotifications("x", T0.plusSeconds(40), LEASE, 10);
-    store.recordAttempt(accepted, new Delivery.Outcome.Delivered());
+    claim("x", T0.plusSeconds(10), 10);
+    store.recordAttempt("x", timedOut, new Delivery.Outcome.RetryAt(T0.plusSeconds(40)));
+    claim("x", T0.plusSeconds(40), 10);
+    store.recordAttempt("x", accepted, new Delivery.Outcome.Delivered());
 
     assertThat(store.deliveries(callId))
         .containsExactly(
@@ -488,32 +489,164 @@ public abstract class CallStoreContract {
   }
 
   @Test
-  public void aLateAttemptIsRecordedButDoesNotReviveADeliveredNotification() {
-    List<Notification> a = notifications(newCall(), 2);
-    store.claimNotifications("x", T0, LEASE, 10);
-    store.recordAttempt(attempt(a.get(0), 1, T0, 200), new Delivery.Outcome.Delivered());
+  public void pendingCountCountsWhatIsNotDeliveredOrGivenUpYet() {
+    assertThat(store.pendingCount()).isZero();
+    List<Notification> a = notifications(newCall(), 3);
+    List<Notification> b = notifications(newCall(), 1);
+    assertThat(store.pendingCount()).isEqualTo(4);
+    claim("x", T0, 10);
+    assertThat(store.pendingCount()).isEqualTo(4);
 
-    Delivery.Attempt late = attempt(a.get(0), 2, T0.plus(LEASE), 503);
-    store.recordAttempt(late, new Delivery.Outcome.RetryAt(T0.plus(LEASE).plusSeconds(1)));
+    store.recordAttempt("x", attempt(a.get(0), 1, T0, 200), delivered());
+    store.recordAttempt("x", attempt(b.get(0), 1, T0, 410), new Delivery.Outcome.GaveUp());
+    assertThat(store.pendingCount()).isEqualTo(2);
+    claim("x", T0, 10);
+    store.recordAttempt(
+        "x", attempt(a.get(1), 1, T0, 503), new Delivery.Outcome.RetryAt(T0.plusSeconds(1)));
+    assertThat(store.pendingCount()).isEqualTo(2);
+  }
+
+  @Test
+  public void aClaimHandsOutTheBodyAsJsonTextOfTheSameObject() {
+    List<Notification> a = notifications(newCall(), 1);
+
+    Delivery.Claimed claimed = store.claimNotifications("x", T0, LEASE, 10).getFirst();
+
+    assertThat(claimed.notification()).isEqualTo(a.get(0));
+    assertThat(TestOutbox.data(claimed.body())).isEqualTo(a.get(0).body());
+  }
+
+  @Test
+  public void aClaimCountsTheAttemptsRecordedSoFar() {
+    List<Notification> a = notifications(newCall(), 1);
+    assertThat(store.claimNotifications("x", T0, LEASE, 10))
+        .extracting(Delivery.Claimed::notification, Delivery.Claimed::attempts)
+        .containsExactly(tuple(a.get(0), 0));
+    store.recordAttempt(
+        "x", attempt(a.get(0), 1, T0, 503), new Delivery.Outcome.RetryAt(T0.plusSeconds(1)));
+
+    Instant second = T0.plusSeconds(1);
+    assertThat(store.claimNotifications("x", second, LEASE, 10))
+        .extracting(Delivery.Claimed::notification, Delivery.Claimed::attempts)
+        .containsExactly(tuple(a.get(0), 1));
+    // x dies with attempt 2 unrecorded: the next owner's attempt is number 2 again.
+    Instant third = second.plus(LEASE).plusMillis(1);
+    assertThat(store.claimNotifications("y", third, LEASE, 10))
+        .singleElement()
+        .extracting(Delivery.Claimed::nextAttemptNumber)
+        .isEqualTo(2);
+    store.recordAttempt(
+        "y", attempt(a.get(0), 2, third, 503), new Delivery.Outcome.RetryAt(third.plusSeconds(1)));
+
+    assertThat(store.claimNotifications("y", third.plusSeconds(1), LEASE, 10))
+        .extracting(Delivery.Claimed::notification, Delivery.Claimed::attempts)
+        .containsExactly(tuple(a.get(0), 2));
+  }
+
+  @Test
+  public void anAttemptIsRecordedOnlyByTheHolderOfTheLease() {
+    List<Notification> a = notifications(newCall(), 1);
+    assertThat(store.recordAttempt("x", attempt(a.get(0), 1, T0, 200), delivered())).isFalse();
+    claim("x", T0, 10);
+
+    assertThat(store.recordAttempt("y", attempt(a.get(0), 1, T0, 200), delivered())).isFalse();
+
+    assertThat(store.deliveries(a.get(0).callId()).getFirst())
+        .isEqualTo(
+            new Delivery.Record(a.get(0), Delivery.State.PENDING, Optional.of(T0), List.of()));
+    Delivery.Attempt own = attempt(a.get(0), 1, T0, 200);
+    assertThat(store.recordAttempt("x", own, delivered())).isTrue();
+    assertThat(store.deliveries(a.get(0).callId()).getFirst().attempts()).containsExactly(own);
+  }
+
+  @Test
+  public void aLateAttemptIsNotRecordedOnceAnotherOwnerClaimedTheNotification() {
+    List<Notification> a = notifications(newCall(), 2);
+    claim("x", T0, 10);
+    Instant afterLease = T0.plus(LEASE).plusMillis(1);
+    assertThat(claim("y", afterLease, 10)).containsExactly(a.get(0));
+
+    Delivery.Attempt late = attempt(a.get(0), 1, T0, 503);
+    Delivery.Outcome retry = new Delivery.Outcome.RetryAt(afterLease.plusSeconds(60));
+    assertThat(store.recordAttempt("x", late, retry)).isFalse();
+
+    // The new owner's lease and attempt are untouched by the late report.
+    assertThat(claim("z", afterLease, 10)).isEmpty();
+    Delivery.Attempt taken = attempt(a.get(0), 1, afterLease, 202);
+    assertThat(store.recordAttempt("y", taken, delivered())).isTrue();
+    Delivery.Record record = store.deliveries(a.get(0).callId()).getFirst();
+    assertThat(record.state()).isEqualTo(Delivery.State.DELIVERED);
+    assertThat(record.attempts()).containsExactly(taken);
+  }
+
+  @Test
+  public void aLateAttemptDoesNotReviveANotificationAnotherOwnerDelivered() {
+    List<Notification> a = notifications(newCall(), 2);
+    claim("x", T0, 10);
+    Instant afterLease = T0.plus(LEASE).plusMillis(1);
+    claim("y", afterLease, 10);
+    Delivery.Attempt delivered = attempt(a.get(0), 1, afterLease, 200);
+    store.recordAttempt("y", delivered, delivered());
+
+    assertThat(
+            store.recordAttempt(
+                "x",
+                attempt(a.get(0), 2, afterLease, 503),
+                new Delivery.Outcome.RetryAt(afterLease.plusSeconds(1))))
+        .isFalse();
 
     Delivery.Record record = store.deliveries(a.get(0).callId()).getFirst();
     assertThat(record.state()).isEqualTo(Delivery.State.DELIVERED);
-    assertThat(record.attempts()).hasSize(2).last().isEqualTo(late);
-    assertThat(store.claimNotifications("y", T0.plus(LEASE).plusSeconds(2), LEASE, 10))
+    assertThat(record.attempts()).containsExactly(delivered);
+    assertThat(claim("y", afterLease.plusSeconds(2), 10))
         .containsExactly(a.get(1));
+  }
+
+  @Test
+  public void anExpiredLeaseNobodyTookOverStillRecordsItsOwnersAttempt() {
+    List<Notification> a = notifications(newCall(), 1);
+    claim("x", T0, 10);
+
+    // The lease ran out, but no one claimed the notification since: the attempt happened.
+    Delivery.Attempt late = attempt(a.get(0), 1, T0.plus(LEASE), 202);
+    assertThat(store.recordAttempt("x", late, delivered())).isTrue();
+
+    Delivery.Record record = store.deliveries(a.get(0).callId()).getFirst();
+    assertThat(record.state()).isEqualTo(Delivery.State.DELIVERED);
+    assertThat(record.attempts()).containsExactly(late);
+  }
+
+  @Test
+  public void anAttemptIsRecordedOnceAndItsLeaseEndsWithIt() {
+    List<Notification> a = notifications(newCall(), 2);
+    claim("x", T0, 10);
+    Delivery.Attempt first = attempt(a.get(0), 1, T0, 503);
+    assertThat(store.recordAttempt("x", first, new Delivery.Outcome.RetryAt(T0.plusSeconds(5))))
+        .isTrue();
+
+    assertThat(
+            store.recordAttempt(
+                "x", attempt(a.get(0), 2, T0.plusSeconds(1), 200), delivered()))
+        .isFalse();
+
+    assertThat(store.deliveries(a.get(0).callId()).getFirst())
+        .isEqualTo(
+            new Delivery.Record(
+                a.get(0), Delivery.State.PENDING, Optional.of(T0.plusSeconds(5)), List.of(first)));
   }
 
   @Test
   public void aSecondAttemptWithTheSameNumberIsRefusedAndChangesNothing() {
     List<Notification> a = notifications(newCall(), 2);
-    store.claimNotifications("x", T0, LEASE, 10);
+    claim("x", T0, 10);
     Delivery.Attempt first = attempt(a.get(0), 1, T0, 503);
-    store.recordAttempt(first, new Delivery.Outcome.RetryAt(T0.plusSeconds(5)));
+    store.recordAttempt("x", first, new Delivery.Outcome.RetryAt(T0.plusSeconds(5)));
+    claim("x", T0.plusSeconds(5), 10);
 
     assertThatThrownBy(
             () ->
                 store.recordAttempt(
-                    attempt(a.get(0), 1, T0.plusSeconds(1), 200), new Delivery.Outcome.Delivered()))
+                    "x", attempt(a.get(0), 1, T0.plusSeconds(5), 200), delivered()))
         .isInstanceOfSatisfying(
             EngineException.class,
             e -> assertThat(e).hasMessageContaining("attempt 1 of notification " + a.get(0).id()));
@@ -622,7 +755,7 @@ public abstract class CallStoreContract {
   }
 
   @Test
-  public void nextDueIsTheEarliestTimerLeasedOrNot() {
+  public void nextDueIsTheEarliestTimerNobodyHoldsALeaseOn() {
     assertThat(store.nextDue()).isEmpty();
     Call call = newCall();
     Timer early = timer(call.id(), TimerKind.RINGING_TIMEOUT, T0.plusSeconds(5));
@@ -631,11 +764,27 @@ public abstract class CallStoreContract {
 
     assertThat(store.nextDue()).contains(early.dueAt());
     store.claimTimers("x", early.dueAt(), LEASE, 10);
-    assertThat(store.nextDue()).contains(early.dueAt());
+    // Its holder fires it; a worker sleeping until it would wake for nothing.
+    assertThat(store.nextDue()).contains(late.dueAt());
     store.apply(CallChange.cancelling(List.of(early.id())));
     assertThat(store.nextDue()).contains(late.dueAt());
     store.apply(CallChange.cancelling(List.of(late.id())));
     assertThat(store.nextDue()).isEmpty();
+  }
+
+  @Test
+  public void aTimerScheduledAgainIsUnleasedAndNextDueAgain() {
+    Call call = newCall();
+    Timer ringing = timer(call.id(), TimerKind.RINGING_TIMEOUT, T0);
+    store.apply(change(call, List.of(), List.of(ringing)));
+    store.claimTimers("x", T0, LEASE, 10);
+    assertThat(store.nextDue()).isEmpty();
+
+    Timer later = timer(call.id(), TimerKind.RINGING_TIMEOUT, T0.plusSeconds(5));
+    store.apply(
+        new CallChange(Optional.empty(), List.of(), List.of(later), List.of(), false));
+
+    assertThat(store.nextDue()).contains(later.dueAt());
   }
 
   @Test
@@ -646,9 +795,9 @@ public abstract class CallStoreContract {
     Notification second = notification(call.id(), 2);
     Timer ringing = timer(call.id(), TimerKind.RINGING_TIMEOUT, T0);
     store.apply(change(call, List.of(first, second), List.of(ringing)));
-    store.claimNotifications("x", T0, LEASE, 10);
+    claim("x", T0, 10);
     Delivery.Attempt refused = attempt(first, 1, T0, 503);
-    store.recordAttempt(refused, new Delivery.Outcome.RetryAt(T0.plusSeconds(10)));
+    store.recordAttempt("x", refused, new Delivery.Outcome.RetryAt(T0.plusSeconds(10)));
     store.claimTimers("x", T0, LEASE, 10);
     List<Delivery.Record> before = store.deliveries(call.id());
 
@@ -657,12 +806,13 @@ public abstract class CallStoreContract {
 
     assertThat(store.deliveries(call.id())).isEqualTo(before);
     assertThat(before.getFirst().attempts()).containsExactly(refused);
-    assertThat(store.claimNotifications("y", T0.plusSeconds(10), LEASE, 10)).containsExactly(first);
-    assertThat(store.nextDue()).contains(ringing.dueAt());
+    assertThat(claim("y", T0.plusSeconds(10), 10)).containsExactly(first);
     if (releasesLeasesOnOpen()) {
       // The process that held the lease is gone: the timer is due again at once.
+      assertThat(store.nextDue()).contains(ringing.dueAt());
       assertThat(store.claimTimers("y", T0, LEASE, 10)).containsExactly(ringing);
     } else {
+      assertThat(store.nextDue()).isEmpty();
       assertThat(store.claimTimers("y", T0.plus(LEASE).minusMillis(1), LEASE, 10)).isEmpty();
       assertThat(store.claimTimers("y", T0.plus(LEASE).plusMillis(1), LEASE, 10))
           .containsExactly(ringing);
@@ -680,6 +830,17 @@ public abstract class CallStoreContract {
         LongStream.rangeClosed(1, count).mapToObj(i -> notification(call.id(), i)).toList();
     store.apply(change(call, notifications, List.of()));
     return notifications;
+  }
+
+  /** Claims as {@code owner} for {@link #LEASE}: the notifications leased. */
+  protected List<Notification> claim(String owner, Instant now, int limit) {
+    return store.claimNotifications(owner, now, LEASE, limit).stream()
+        .map(Delivery.Claimed::notification)
+        .toList();
+  }
+
+  private static Delivery.Outcome delivered() {
+    return new Delivery.Outcome.Delivered();
   }
 
   /** An attempt at {@code at} that the bot answered with {@code status}. */
@@ -716,8 +877,8 @@ public abstract class CallStoreContract {
                   start.await();
                   // Bounded, so that a claim that loses rows ends the test instead of hanging it.
                   for (int round = 0; round < 10 * expected && claimed.get() < expected; round++) {
-                    for (Notification n : store.claimNotifications(owner, T0, LEASE, 25)) {
-                      claims.merge(n.id(), 1, Integer::sum);
+                    for (Delivery.Claimed c : store.claimNotifications(owner, T0, LEASE, 25)) {
+                      claims.merge(c.notification().id(), 1, Integer::sum);
                       claimed.incrementAndGet();
                     }
                   }

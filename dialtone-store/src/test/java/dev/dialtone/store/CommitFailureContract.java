@@ -65,7 +65,7 @@ abstract class CommitFailureContract {
                 assertThat(e).hasMessageContaining(refused.id()).hasMessageContaining("not stored");
                 assertThat(e.getCause()).isInstanceOf(SQLException.class);
               });
-      assertThat(store.commitStats()).isEqualTo(new GroupCommitter.Stats(1, 6));
+      assertThat(store.commitStats()).isEqualTo(new GroupCommitter.Stats(1, 6, 0));
       for (Call call : good) {
         assertThat(store.find(call.id())).contains(call);
       }
@@ -156,7 +156,7 @@ abstract class CommitFailureContract {
                     .hasMessageContaining("not stored");
                 assertThat(e.getCause()).isInstanceOf(SQLException.class);
               });
-      assertThat(store.commitStats()).isEqualTo(new GroupCommitter.Stats(1, 3));
+      assertThat(store.commitStats()).isEqualTo(new GroupCommitter.Stats(1, 3, 0));
       assertThat(store.find(b.id())).isEmpty();
       assertThat(store.deliveries(b.id())).isEmpty();
       assertThat(store.deliveries(a.id()))

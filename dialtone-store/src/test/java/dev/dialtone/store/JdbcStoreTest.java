@@ -20,6 +20,7 @@ import dev.dialtone.engine.call.Timer;
 import dev.dialtone.engine.call.TimerKind;
 import dev.dialtone.store.GroupCommitter.Pending;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -74,7 +75,7 @@ class JdbcStoreTest {
                             + "' was changed concurrently: the update expected stored version 1"
                             + " but the store holds version 2; read the call again and retry");
               });
-      assertThat(store.commitStats()).isEqualTo(new GroupCommitter.Stats(1, 6));
+      assertThat(store.commitStats()).isEqualTo(new GroupCommitter.Stats(1, 6, 0));
       assertThat(store.find(a.id())).contains(a);
       assertThat(store.find(b.id())).contains(b);
       assertThat(store.find(c.id())).contains(cEstablished);
@@ -107,7 +108,7 @@ class JdbcStoreTest {
 
       GroupCommitter.await(create);
       GroupCommitter.await(answer);
-      assertThat(store.commitStats()).isEqualTo(new GroupCommitter.Stats(1, 2));
+      assertThat(store.commitStats()).isEqualTo(new GroupCommitter.Stats(1, 2, 0));
       assertThat(store.find(call.id())).contains(established);
       assertThat(store.deliveries(call.id()))
           .extracting(Delivery.Record::notification)
@@ -117,8 +118,8 @@ class JdbcStoreTest {
   }
 
   @Test
-  void aClaimSeesTheChangesCommittedInItsBatchWhereverItWasQueued() {
-    try (JdbcStore store = JdbcStore.openPaused(StoreConfig.sqliteInMemory())) {
+  void claimsCommitBeforeTheChangesOfTheirBatch_withoutWaitingForTheDisk_andSeeOnlyEarlierBatches() {
+    try (JdbcStore store = JdbcStore.openPaused(StoreConfig.sqliteFile(dataDir))) {
       Call call = newCall();
       Notification created = notification(call.id(), 1);
       Timer ringing = timer(call.id(), TimerKind.RINGING_TIMEOUT, T0);
@@ -127,16 +128,22 @@ class JdbcStoreTest {
       Write.ClaimTimers claimTimers = new Write.ClaimTimers("x", T0, T0.plusSeconds(60), 10);
       List<Pending> writes =
           List.of(
+              submit(store, Write.Change.of(change(call, List.of(created), List.of(ringing)))),
               submit(store, claimNotifications),
-              submit(store, claimTimers),
-              submit(store, Write.Change.of(change(call, List.of(created), List.of(ringing)))));
+              submit(store, claimTimers));
 
       store.committer().start();
 
       writes.forEach(GroupCommitter::await);
-      assertThat(store.commitStats()).isEqualTo(new GroupCommitter.Stats(1, 3));
-      assertThat(claimNotifications.claimed().get()).containsExactly(created);
-      assertThat(claimTimers.claimed().get()).containsExactly(ringing);
+      // One batch, two transactions: the claims' first (not flushed), then the change (flushed).
+      assertThat(store.commitStats()).isEqualTo(new GroupCommitter.Stats(2, 3, 1));
+      assertThat(claimNotifications.claimed().get()).isEmpty();
+      assertThat(claimTimers.claimed().get()).isEmpty();
+      assertThat(store.claimNotifications("x", T0, Duration.ofSeconds(60), 10))
+          .extracting(Delivery.Claimed::notification)
+          .containsExactly(created);
+      assertThat(store.claimTimers("x", T0, Duration.ofSeconds(60), 10)).containsExactly(ringing);
+      assertThat(store.commitStats()).isEqualTo(new GroupCommitter.Stats(4, 5, 3));
     }
   }
 

@@ -37,4 +37,23 @@ class SqliteDurabilitySettingsTest {
       assertThat(pragma(connection, "journal_mode")).isEqualTo("wal");
     }
   }
+
+  @Test
+  void deliveryBookkeepingCommitsWithoutTheFlush_andEveryChangeWithItAgain() throws Exception {
+    StoreConfig config = StoreConfig.sqliteFile(dataDir);
+    DataSource writer = Engine.SQLITE.dataSource(config, "dialtone-write");
+    try (JdbcStore store = JdbcStore.open(config);
+        Connection connection = writer.getConnection()) {
+      assertThat(store.isReady()).isTrue();
+      // As in the write pool: the driver keeps a transaction open between commits.
+      connection.setAutoCommit(false);
+
+      Engine.SQLITE.durability(connection, false);
+      assertThat(pragma(connection, "synchronous")).as("1 is NORMAL").isEqualTo("1");
+      connection.commit();
+      Engine.SQLITE.durability(connection, true);
+      assertThat(pragma(connection, "synchronous")).as("2 is FULL").isEqualTo("2");
+      connection.commit();
+    }
+  }
 }

@@ -49,11 +49,10 @@ public final class CallService {
   private final GraphSchema schema;
   private final Clock clock;
   private final CallPolicy policy;
-  private final Runnable afterCommit;
+  private final AfterCommit afterCommit;
 
   /**
-   * @param afterCommit run after each committed change that owes the bot notifications (wakes the
-   *     dispatcher)
+   * @param afterCommit told of each change committed (wakes the dispatcher and the timer loop)
    */
   public CallService(
       CallStore store,
@@ -61,7 +60,7 @@ public final class CallService {
       GraphSchema schema,
       Clock clock,
       CallPolicy policy,
-      Runnable afterCommit) {
+      AfterCommit afterCommit) {
     this.store = Objects.requireNonNull(store, "store");
     this.directory = Objects.requireNonNull(directory, "directory");
     this.schema = Objects.requireNonNull(schema, "schema");
@@ -103,7 +102,7 @@ public final class CallService {
         new Call(id, tenantId, caller.appId(), CallState.ESTABLISHING, now, now, 1, resource);
     CallChange change = Lifecycle.start(call, scenario, dir, now);
     store.apply(change);
-    afterCommit.run();
+    afterCommit.committed(change);
     return change.call().orElseThrow();
   }
 
@@ -131,7 +130,7 @@ public final class CallService {
               Call call = current.filter(c -> !c.state().isTerminal()).orElseThrow(() -> callNotFound(id));
               return Lifecycle.hangUp(call, clock.instant());
             });
-    afterCommit.run();
+    afterCommit.committed(change);
     return change.call().orElseThrow();
   }
 
@@ -204,11 +203,12 @@ public final class CallService {
   }
 
   private void changeLiveCall(String id, java.util.function.Function<Call, CallChange> step) {
-    CallChanges.applyWithRetry(
-        store,
-        id,
-        current -> step.apply(current.filter(c -> !c.state().isTerminal()).orElseThrow(() -> callNotFound(id))));
-    afterCommit.run();
+    CallChange change =
+        CallChanges.applyWithRetry(
+            store,
+            id,
+            current -> step.apply(current.filter(c -> !c.state().isTerminal()).orElseThrow(() -> callNotFound(id))));
+    afterCommit.committed(change);
   }
 
   /**
@@ -218,13 +218,15 @@ public final class CallService {
    */
   public void keepAlive(Caller caller, String id) {
     visibleLiveCall(caller, id);
-    store.apply(
+    CallChange change =
         new CallChange(
             java.util.Optional.empty(),
             java.util.List.of(),
             java.util.List.of(Lifecycle.keepAliveTimer(id, clock.instant())),
             java.util.List.of(),
-            false));
+            false);
+    store.apply(change);
+    afterCommit.committed(change);
   }
 
   private Call visibleLiveCall(Caller caller, String id) {

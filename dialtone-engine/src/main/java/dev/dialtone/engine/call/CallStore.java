@@ -9,7 +9,9 @@ import java.util.Optional;
  * change is committed and survives a crash of the process (and, in the stores' default settings,
  * of the machine).
  * Implementations may group the commits of concurrent callers into one transaction, but each call
- * returns only after its own change is durable.
+ * returns only after its own change is durable. Delivery bookkeeping (claims and attempts, {@link
+ * Outbox}, {@link TimerQueue}) need only survive a crash of the process: losing the latest of it to
+ * a crash of the machine costs a lease, or a notification sent again.
  */
 public interface CallStore extends Outbox, TimerQueue, AutoCloseable {
 

@@ -36,6 +36,29 @@ public final class Delivery {
     }
   }
 
+  /**
+   * A notification a claim leased, with what the dispatcher needs to make its next attempt.
+   *
+   * @param attempts how many attempts at it are recorded so far; the next one is number {@code
+   *     attempts + 1}
+   * @param body the notification's body as the JSON text the outbox holds, the same JSON as {@code
+   *     notification.body()}: what is POSTed, without writing the tree out again for each attempt
+   */
+  public record Claimed(Notification notification, int attempts, String body) {
+    public Claimed {
+      Objects.requireNonNull(notification, "notification");
+      Objects.requireNonNull(body, "body");
+      if (attempts < 0) {
+        throw new IllegalArgumentException("attempts must not be negative, got " + attempts);
+      }
+    }
+
+    /** The number the next attempt gets: 1 for the first. */
+    public int nextAttemptNumber() {
+      return attempts + 1;
+    }
+  }
+
   /** Where a notification stands. */
   public enum State {
     /** Not delivered yet; will be tried (again) at {@code nextAttemptAt}. */

@@ -59,9 +59,10 @@ public final class Simulator {
   private final CallStore store;
   private final Supplier<Directory> directory;
   private final Clock clock;
-  private final Runnable afterCommit;
+  private final AfterCommit afterCommit;
 
-  public Simulator(CallStore store, Supplier<Directory> directory, Clock clock, Runnable afterCommit) {
+  /** @param afterCommit told of each change committed (wakes the dispatcher and the timer loop) */
+  public Simulator(CallStore store, Supplier<Directory> directory, Clock clock, AfterCommit afterCommit) {
     this.store = Objects.requireNonNull(store, "store");
     this.directory = Objects.requireNonNull(directory, "directory");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -130,8 +131,9 @@ public final class Simulator {
     resource.put("@dialtone.scenario", (pstn ? Scenario.PSTN : Scenario.PEER_TO_PEER).name());
     Parties.all(resource).add(Parties.party(from, resource.path("source").path("identity"), Parties.Status.IN_CALL));
     Call call = new Call(id, bot.tenantId(), bot.app().appId(), CallState.INCOMING, now, now, 1, resource);
-    store.apply(Lifecycle.incoming(call, now));
-    afterCommit.run();
+    CallChange change = Lifecycle.incoming(call, now);
+    store.apply(change);
+    afterCommit.committed(change);
     return call;
   }
 
@@ -234,7 +236,7 @@ public final class Simulator {
               }
               return next;
             });
-    afterCommit.run();
+    afterCommit.committed(change);
     return change.call().orElseThrow();
   }
 }

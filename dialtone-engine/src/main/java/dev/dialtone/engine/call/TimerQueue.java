@@ -17,6 +17,10 @@ public interface TimerQueue {
    */
   List<Timer> claimTimers(String owner, Instant now, Duration lease, int limit);
 
-  /** The earliest due time of any timer, if there is one (lets a worker sleep until then). */
+  /**
+   * The earliest due time of a timer no one holds a lease on, if there is one, so a worker can
+   * sleep until then. Leased timers are left out (their holder fires them); one whose holder died
+   * comes back when its lease runs out, which a worker notices by polling.
+   */
   java.util.Optional<Instant> nextDue();
 }

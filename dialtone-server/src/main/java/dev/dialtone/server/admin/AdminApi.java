@@ -15,6 +15,7 @@ import dev.dialtone.server.graph.Json;
 import dev.dialtone.server.graph.RequestIds;
 import dev.dialtone.server.graph.RequestLog;
 import dev.dialtone.server.notify.FaultInjection;
+import dev.dialtone.server.notify.NotificationDispatcher;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
@@ -32,7 +33,9 @@ import java.util.function.Function;
 /**
  * Dialtone's own API under {@code /dialtone/}: read and change the directory at run time (stored,
  * so the change reaches every node on the database and survives restarts; see {@link
- * DirectoryRegistry}), and read any call, ended ones included. Every request needs {@code Authorization: Bearer <admin key>}.
+ * DirectoryRegistry}), read any call, ended ones included, drive simulated parties, inject delivery
+ * faults, pause this node's delivery, drain this node. Every request needs {@code Authorization:
+ * Bearer <admin key>}.
  * Errors use Graph's error body, like the rest of the server.
  */
 public final class AdminApi {
@@ -66,9 +69,11 @@ public final class AdminApi {
   private final Simulator simulator;
   private final FaultInjection faults;
   private final NodeControl node;
+  private final NotificationDispatcher dispatcher;
 
   /**
    * @param node this node, to drain it
+   * @param dispatcher this node's notification dispatcher, to pause it
    * @param adminKey the credential; empty disables the admin API (every request gets 403)
    */
   public AdminApi(
@@ -77,6 +82,7 @@ public final class AdminApi {
       Simulator simulator,
       FaultInjection faults,
       NodeControl node,
+      NotificationDispatcher dispatcher,
       GraphErrors errors,
       Optional<String> adminKey) {
     this.directory = directory;
@@ -84,6 +90,7 @@ public final class AdminApi {
     this.simulator = simulator;
     this.faults = faults;
     this.node = node;
+    this.dispatcher = dispatcher;
     this.errors = errors;
     this.adminKey = adminKey.map(key -> key.getBytes(StandardCharsets.UTF_8));
   }
@@ -104,6 +111,28 @@ public final class AdminApi {
       faults.clear();
       res.status(204).send();
     }));
+    routing.get("/dialtone/delivery", guarded((req, res) -> sendDelivery(res)));
+    routing.put("/dialtone/delivery", guarded(this::putDelivery));
+  }
+
+  /** Whether delivery is paused: {@code {"paused": true}}. */
+  record DeliveryEntry(boolean paused) {}
+
+  private void putDelivery(ServerRequest req, ServerResponse res) {
+    if (read(req, DeliveryEntry.class).paused()) {
+      dispatcher.pause();
+    } else {
+      dispatcher.resume();
+    }
+    sendDelivery(res);
+  }
+
+  /** {@code {"paused": false, "pending": 12}}: the pause, and the outbox's backlog. */
+  private void sendDelivery(ServerResponse res) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("paused", dispatcher.isPaused());
+    body.put("pending", store.pendingCount());
+    sendJson(res, 200, body);
   }
 
   private Handler guarded(Handler handler) {

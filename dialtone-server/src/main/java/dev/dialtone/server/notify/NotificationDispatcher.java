@@ -1,8 +1,6 @@
 package dev.dialtone.server.notify;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dialtone.engine.call.Delivery;
 import dev.dialtone.engine.call.Notification;
 import dev.dialtone.engine.call.Outbox;
@@ -22,6 +20,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,9 +56,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Threads.</b> One loop thread claims up to {@code batchSize} due notifications (never
- *       more than {@code maxInFlight} at once in all) and hands each to a virtual thread of its
- *       own, which makes the attempt and records it. POSTs to slow bots therefore never hold up
- *       others.
+ *       more than {@code maxInFlight} at once in all; while many are in flight, only once a quarter
+ *       of a batch is free, so that claims stay few and large) and hands each to a virtual thread
+ *       of its own, which makes the attempt and records it. POSTs to slow bots therefore never
+ *       hold up others. The body is POSTed as the outbox holds it.
  *   <li><b>Order.</b> The outbox hands out only the head of each call's line, leased to this node,
  *       and keeps the next one back until the head's attempt is recorded as delivered or given up.
  *       So this class cannot have two notifications of one call in flight, and needs no per-call
@@ -92,7 +92,10 @@ import org.slf4j.LoggerFactory;
  *       {@link System#nanoTime()}.
  *   <li><b>Failure.</b> An attempt that cannot be recorded (the store is down) is logged and left:
  *       its lease runs out and it is claimed again, so the bot may get it twice, with the same id.
- *       The same goes for attempts cut short by {@link #close()}.
+ *       The same goes for attempts cut short by {@link #close()}. An attempt whose lease another
+ *       node took over meanwhile (it outlived its lease, which the lease's length rules out unless
+ *       the node stalled) is not recorded: the outbox refuses it, so it cannot overwrite that
+ *       node's outcome; it is logged and dropped.
  * </ul>
  */
 public final class NotificationDispatcher implements AutoCloseable {
@@ -103,7 +106,6 @@ public final class NotificationDispatcher implements AutoCloseable {
       "Dialtone/0.1 (Microsoft-Skype/3.0,(Calling/1.0) compatible)";
 
   private static final Logger log = LoggerFactory.getLogger(NotificationDispatcher.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern HEADER_SAFE = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
 
   private enum State {
@@ -127,6 +129,7 @@ public final class NotificationDispatcher implements AutoCloseable {
   private final Duration requestTimeout;
   private final Duration postTimeout;
   private final Duration closeTimeout;
+  private final boolean signed;
   private final WebClient http;
   private final ExecutorService workers =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dialtone-notify-", 0).factory());
@@ -134,6 +137,7 @@ public final class NotificationDispatcher implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object lifecycle = new Object();
   private volatile State state = State.NEW;
+  private volatile boolean paused;
   private Thread loop;
   private volatile boolean claimFailing;
 
@@ -152,6 +156,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     this.connectTimeout = builder.connectTimeout;
     this.requestTimeout = builder.requestTimeout;
     this.closeTimeout = builder.closeTimeout;
+    this.signed = builder.signed;
     this.http =
         WebClient.builder()
             .dnsResolver(new PolicyDnsResolver(policy, builder.resolver, connectTimeout))
@@ -168,6 +173,10 @@ public final class NotificationDispatcher implements AutoCloseable {
             .keepAlive(true)
             .sendExpectContinue(false)
             .shareConnectionCache(false)
+            // Room to keep every connection an attempt in flight opened: with the default (256 per
+            // host), a busy bot's connections beyond it were closed after each POST and opened
+            // again for the next.
+            .connectionCacheSize(builder.maxInFlight)
             .build();
     this.postTimeout = connectTimeout.plus(requestTimeout);
   }
@@ -175,7 +184,7 @@ public final class NotificationDispatcher implements AutoCloseable {
   /**
    * A builder with the defaults: a random node id, the UTC system clock, {@link
    * DeliveryPolicy#standard()}, {@link RetrySchedule#standard()}, no faults, lease 30 s, batches of
-   * 64, at most 1024 POSTs in flight, poll interval 250 ms, connect timeout 5 s, request timeout 10
+   * 256, at most 1024 POSTs in flight, poll interval 250 ms, connect timeout 5 s, request timeout 10
    * s, close timeout 15 s, the JVM's default TLS trust.
    */
   public static Builder builder(Outbox outbox, CallbackTokens tokens) {
@@ -210,9 +219,30 @@ public final class NotificationDispatcher implements AutoCloseable {
   }
 
   /**
+   * Holds delivery back: nothing more is claimed until {@link #resume()}, so notifications queue up
+   * in the outbox (durably, as ever); attempts already in flight finish. For bots' tests (a burst of
+   * notifications after a pause) and for measuring delivery of a backlog. Lasts until resumed or
+   * the server stops.
+   */
+  public void pause() {
+    paused = true;
+  }
+
+  /** Delivers again, at once. */
+  public void resume() {
+    paused = false;
+    wake();
+  }
+
+  /** Whether delivery is held back by {@link #pause()}. */
+  public boolean isPaused() {
+    return paused;
+  }
+
+  /**
    * Claims the notifications due now (at most one batch), attempts each, concurrently, and returns
    * when all of them are recorded. For tests and tools that step a fake clock; it works whether or
-   * not the loop runs.
+   * not the loop runs. While paused it claims nothing.
    *
    * @return how many notifications were attempted
    * @throws IllegalStateException if the dispatcher is closed
@@ -220,6 +250,9 @@ public final class NotificationDispatcher implements AutoCloseable {
   public int deliverDueOnce() {
     if (state == State.CLOSED) {
       throw new IllegalStateException("the dispatcher is closed");
+    }
+    if (paused) {
+      return 0;
     }
     List<Future<?>> attempts = claimAndSubmit(batchSize);
     for (Future<?> attempt : attempts) {
@@ -273,9 +306,20 @@ public final class NotificationDispatcher implements AutoCloseable {
 
   private void run() {
     while (state == State.RUNNING) {
-      int room = Math.min(batchSize, maxInFlight - inFlight.get());
-      int claimed = room > 0 ? claimAndSubmit(room).size() : 0;
-      if (room == 0 || claimed < room) {
+      if (paused) {
+        if (!await()) {
+          return;
+        }
+        continue;
+      }
+      int busy = inFlight.get();
+      int room = Math.min(batchSize, maxInFlight - busy);
+      // Near the limit, every finished attempt would free one slot and wake a claim of one; so
+      // while many are in flight, the loop waits until a quarter of a batch is free. Each claim is
+      // a write to the outbox: fewer, larger ones.
+      boolean worthClaiming = room > 0 && (busy == 0 || room >= Math.max(1, batchSize / 4));
+      int claimed = worthClaiming ? claimAndSubmit(room).size() : 0;
+      if (!worthClaiming || claimed < room) {
         if (!await()) {
           return;
         }
@@ -296,7 +340,7 @@ public final class NotificationDispatcher implements AutoCloseable {
   }
 
   private List<Future<?>> claimAndSubmit(int limit) {
-    List<Notification> due;
+    List<Delivery.Claimed> due;
     try {
       due = outbox.claimNotifications(nodeId, clock.instant(), lease, limit);
       if (claimFailing) {
@@ -313,10 +357,10 @@ public final class NotificationDispatcher implements AutoCloseable {
       return List.of();
     }
     List<Future<?>> submitted = new ArrayList<>(due.size());
-    for (Notification notification : due) {
+    for (Delivery.Claimed claimed : due) {
       inFlight.incrementAndGet();
       try {
-        submitted.add(workers.submit(() -> attempt(notification)));
+        submitted.add(workers.submit(() -> attempt(claimed)));
       } catch (RejectedExecutionException e) {
         // Closing: the lease runs out and the notification is claimed again later.
         inFlight.decrementAndGet();
@@ -325,9 +369,10 @@ public final class NotificationDispatcher implements AutoCloseable {
     return submitted;
   }
 
-  private void attempt(Notification notification) {
+  private void attempt(Delivery.Claimed claimed) {
+    Notification notification = claimed.notification();
     try {
-      int number = attemptNumber(notification);
+      int number = claimed.nextAttemptNumber();
       FaultInjection.Plan plan = faults.plan(notification);
       if (!plan.delay().isZero()) {
         Thread.sleep(plan.delay());
@@ -343,8 +388,8 @@ public final class NotificationDispatcher implements AutoCloseable {
                         + plan.failuresLeft()
                         + " more to fail)");
             case DROP -> Result.retry("dropped by fault injection");
-            case SEND -> post(notification);
-            case DUPLICATE -> duplicate(notification);
+            case SEND -> post(claimed);
+            case DUPLICATE -> duplicate(claimed);
           };
       Duration latency = Duration.ofNanos(System.nanoTime() - started);
       if (Thread.currentThread().isInterrupted()) {
@@ -356,11 +401,21 @@ public final class NotificationDispatcher implements AutoCloseable {
             case RETRY -> schedule.afterFailure(notification.createdAt(), number, clock.instant());
             case GIVE_UP -> new Delivery.Outcome.GaveUp();
           };
-      outbox.recordAttempt(
-          new Delivery.Attempt(
-              notification.id(), number, at, result.status(), latency, result.error()),
-          outcome);
-      if (outcome instanceof Delivery.Outcome.GaveUp) {
+      boolean recorded =
+          outbox.recordAttempt(
+              nodeId,
+              new Delivery.Attempt(
+                  notification.id(), number, at, result.status(), latency, result.error()),
+              outcome);
+      if (!recorded) {
+        // Only an attempt that outlived its lease: the builder makes the lease longer than any.
+        log.warn(
+            "attempt {} at notification {} of call {} ended after its lease was taken over by"
+                + " another node; not recorded, that node's attempt stands",
+            number,
+            notification.id(),
+            notification.callId());
+      } else if (outcome instanceof Delivery.Outcome.GaveUp) {
         log.info(
             "gave up notification {} of call {} to {} after attempt {}: {}",
             notification.id(),
@@ -385,28 +440,12 @@ public final class NotificationDispatcher implements AutoCloseable {
     }
   }
 
-  /**
-   * The number of this attempt. The outbox hands out notifications without their history, so it is
-   * read back; cheap next to the POST, and right across nodes and restarts.
-   */
-  private int attemptNumber(Notification notification) {
-    int last = 0;
-    for (Delivery.Record record : outbox.deliveries(notification.callId())) {
-      if (record.notification().id().equals(notification.id())) {
-        for (Delivery.Attempt attempt : record.attempts()) {
-          last = Math.max(last, attempt.number());
-        }
-      }
-    }
-    return last + 1;
-  }
-
-  private Result duplicate(Notification notification) throws InterruptedException {
-    Result first = post(notification);
+  private Result duplicate(Delivery.Claimed claimed) throws InterruptedException {
+    Result first = post(claimed);
     if (first.kind() != Kind.DELIVERED) {
       return first;
     }
-    Result second = post(notification);
+    Result second = post(claimed);
     String how =
         second.status().map(status -> "answered " + status).orElse(second.error().orElse("failed"));
     return new Result(
@@ -415,17 +454,13 @@ public final class NotificationDispatcher implements AutoCloseable {
         Kind.DELIVERED);
   }
 
-  private Result post(Notification notification) throws InterruptedException {
+  private Result post(Delivery.Claimed claimed) throws InterruptedException {
+    Notification notification = claimed.notification();
     URI target = notification.target();
     if (policy.checkTarget(target) instanceof DeliveryPolicy.Verdict.Denied denied) {
       return Result.giveUp(denied.message());
     }
-    byte[] body;
-    try {
-      body = JSON.writeValueAsBytes(notification.body());
-    } catch (JsonProcessingException e) {
-      return Result.giveUp("cannot serialise the body: " + e.getMessage());
-    }
+    byte[] body = claimed.body().getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers = headers(notification);
     // The WebClient bounds the connect and every wait for the bot; this bounds the POST as a whole
     // (a bot trickling its answer a byte at a time must not hold the attempt past its lease).
@@ -576,9 +611,11 @@ public final class NotificationDispatcher implements AutoCloseable {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", "application/json");
     headers.put("Accept", "application/json");
-    headers.put(
-        "Authorization",
-        "Bearer " + tokens.tokenFor(notification.applicationId(), notification.tenantId()));
+    if (signed) {
+      headers.put(
+          "Authorization",
+          "Bearer " + tokens.tokenFor(notification.applicationId(), notification.tenantId()));
+    }
     headers.put("User-Agent", USER_AGENT);
     headers.put("X-Microsoft-Skype-Chain-ID", chainId(notification));
     headers.put("X-Microsoft-Skype-Message-ID", notification.id());
@@ -633,13 +670,14 @@ public final class NotificationDispatcher implements AutoCloseable {
     private FaultInjection faults = new FaultInjection();
     private Resolver resolver = Resolver.SYSTEM;
     private Duration lease = Duration.ofSeconds(30);
-    private int batchSize = 64;
+    private int batchSize = 256;
     private int maxInFlight = 1024;
     private Duration pollInterval = Duration.ofMillis(250);
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(10);
     private Duration closeTimeout = Duration.ofSeconds(15);
     private SSLContext sslContext;
+    private boolean signed = true;
 
     private Builder(Outbox outbox, CallbackTokens tokens) {
       this.outbox = Objects.requireNonNull(outbox, "outbox");
@@ -725,6 +763,15 @@ public final class NotificationDispatcher implements AutoCloseable {
     /** The TLS trust for {@code https} targets (e.g. a private CA's); default the JVM's. */
     public Builder sslContext(SSLContext value) {
       this.sslContext = Objects.requireNonNull(value, "sslContext");
+      return this;
+    }
+
+    /**
+     * False sends notifications without their {@code Authorization} header: only to measure what
+     * signing costs (a bot rightly refuses such a notification). Default true.
+     */
+    public Builder signed(boolean value) {
+      this.signed = value;
       return this;
     }
 

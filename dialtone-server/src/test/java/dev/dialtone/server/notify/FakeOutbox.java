@@ -40,7 +40,7 @@ final class FakeOutbox implements Outbox {
   }
 
   @Override
-  public synchronized List<Notification> claimNotifications(
+  public synchronized List<Delivery.Claimed> claimNotifications(
       String owner, Instant now, Duration lease, int limit) {
     claims++;
     Map<String, Entry> heads = new LinkedHashMap<>();
@@ -52,7 +52,7 @@ final class FakeOutbox implements Outbox {
             (a, b) -> a.notification.sequence() <= b.notification.sequence() ? a : b);
       }
     }
-    List<Notification> claimed = new ArrayList<>();
+    List<Delivery.Claimed> claimed = new ArrayList<>();
     for (Entry head : heads.values()) {
       if (claimed.size() == limit) {
         break;
@@ -60,15 +60,21 @@ final class FakeOutbox implements Outbox {
       if (!head.nextAttemptAt.isAfter(now) && !head.leasedUntil.isAfter(now)) {
         head.owner = owner;
         head.leasedUntil = now.plus(lease);
-        claimed.add(head.notification);
+        claimed.add(
+            new Delivery.Claimed(
+                head.notification, head.attempts.size(), head.notification.body().toString()));
       }
     }
     return claimed;
   }
 
   @Override
-  public synchronized void recordAttempt(Delivery.Attempt attempt, Delivery.Outcome outcome) {
+  public synchronized boolean recordAttempt(
+      String owner, Delivery.Attempt attempt, Delivery.Outcome outcome) {
     Entry entry = byId.get(attempt.notificationId());
+    if (entry.state != Delivery.State.PENDING || !owner.equals(entry.owner)) {
+      return false;
+    }
     entry.attempts.add(attempt);
     entry.outcomes.add(outcome);
     entry.leasedUntil = Instant.MIN;
@@ -78,6 +84,7 @@ final class FakeOutbox implements Outbox {
       case Delivery.Outcome.GaveUp g -> entry.state = Delivery.State.GAVE_UP;
       case Delivery.Outcome.RetryAt retry -> entry.nextAttemptAt = retry.when();
     }
+    return true;
   }
 
   @Override
@@ -87,6 +94,11 @@ final class FakeOutbox implements Outbox {
         .sorted(Comparator.comparingLong(entry -> entry.notification.sequence()))
         .map(FakeOutbox::record)
         .toList();
+  }
+
+  @Override
+  public synchronized long pendingCount() {
+    return byId.values().stream().filter(entry -> entry.state == Delivery.State.PENDING).count();
   }
 
   /** How many times notifications were claimed, found or not. */

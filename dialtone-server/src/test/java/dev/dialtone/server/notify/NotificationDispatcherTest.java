@@ -90,6 +90,19 @@ class NotificationDispatcherTest {
   }
 
   @Test
+  void unsigned_sendsTheNotificationWithoutAnAuthorizationHeader_andOtherwiseAlike() {
+    dispatcher = dispatcher(builder -> builder.signed(false));
+    Notification notification = add("call-1", 1, bot.uri());
+
+    dispatcher.deliverDueOnce();
+
+    TestBot.Request request = bot.requests().get(0);
+    assertThat(request.header("Authorization")).isNull();
+    assertThat(request.headers()).containsEntry("x-microsoft-skype-message-id", notification.id());
+    assertThat(outbox.record(notification.id()).state()).isEqualTo(Delivery.State.DELIVERED);
+  }
+
+  @Test
   void token_verifiesAgainstThePublishedJwks_withAudienceTenantAndIssuer() throws Exception {
     add("call-1", 1, bot.uri());
     dispatcher.deliverDueOnce();
@@ -166,6 +179,36 @@ class NotificationDispatcherTest {
     assertThat(outbox.record(notification.id()).attempts())
         .extracting(Delivery.Attempt::number)
         .containsExactly(1, 2);
+  }
+
+  @Test
+  void anAttemptWhoseLeaseAnotherNodeTookOver_isDropped_andLeavesThatNodesLeaseAlone() {
+    Notification notification = add("call-1", 1, bot.uri());
+    // The attempt outlives its lease (a stalled node), and node-b claims the notification.
+    bot.respond(
+        request -> {
+          clock.advance(Duration.ofSeconds(31));
+          outbox.claimNotifications("node-b", clock.instant(), Duration.ofSeconds(30), 10);
+          return 202;
+        });
+
+    assertThat(dispatcher.deliverDueOnce()).isEqualTo(1);
+
+    Delivery.Record record = outbox.record(notification.id());
+    assertThat(record.state()).isEqualTo(Delivery.State.PENDING);
+    assertThat(record.attempts()).isEmpty();
+    assertThat(
+            outbox.recordAttempt(
+                "node-b",
+                new Delivery.Attempt(
+                    notification.id(),
+                    1,
+                    clock.instant(),
+                    Optional.of(202),
+                    Duration.ofMillis(1),
+                    Optional.empty()),
+                new Delivery.Outcome.Delivered()))
+        .isTrue();
   }
 
   @Test

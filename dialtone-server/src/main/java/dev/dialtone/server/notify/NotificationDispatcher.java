@@ -103,7 +103,8 @@ public final class NotificationDispatcher implements AutoCloseable {
       "Dialtone/0.1 (Microsoft-Skype/3.0,(Calling/1.0) compatible)";
 
   private static final Logger log = LoggerFactory.getLogger(NotificationDispatcher.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Attempts run on virtual threads, each new: buffers come from the pool all threads share.
+  private static final ObjectMapper JSON = new ObjectMapper(dev.dialtone.server.graph.Json.factory());
   private static final Pattern HEADER_SAFE = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
 
   private enum State {

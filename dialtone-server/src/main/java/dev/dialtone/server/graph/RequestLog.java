@@ -47,8 +47,15 @@ public final class RequestLog implements Filter {
             req.prologue().method().text(),
             req.path().rawPath(),
             res.status().code(),
-            String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e6));
+            milliseconds(System.nanoTime() - start));
       }
     }
+  }
+
+  /** Nanoseconds as milliseconds with two decimals ({@code 1.25}), without a formatter. */
+  static String milliseconds(long nanos) {
+    long hundredths = Math.round(nanos / 1e4);
+    long fraction = hundredths % 100;
+    return (hundredths / 100) + (fraction < 10 ? ".0" : ".") + fraction;
   }
 }

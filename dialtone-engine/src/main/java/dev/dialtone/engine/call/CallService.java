@@ -96,7 +96,7 @@ public final class CallService {
     rules.checkMeeting(scenario);
 
     Instant now = clock.instant();
-    String id = UUID.randomUUID().toString();
+    String id = Ids.timeOrdered(now);
     // Built here for this call alone, so pruned and then completed by Lifecycle.start in place.
     ObjectNode resource = representation(request, id, tenantId, source, scenario);
     schema.removeUndeclared(resource, CALL_TYPE);

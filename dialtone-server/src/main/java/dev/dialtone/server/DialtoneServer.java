@@ -53,6 +53,7 @@ public final class DialtoneServer implements AutoCloseable {
   private final WebServer webServer;
   private final NotificationDispatcher dispatcher;
   private final TimerLoop timers;
+  private final RequestLog requestLog;
   private final Optional<ServerCertificate> certificate;
 
   private DialtoneServer(
@@ -62,6 +63,7 @@ public final class DialtoneServer implements AutoCloseable {
       WebServer webServer,
       NotificationDispatcher dispatcher,
       TimerLoop timers,
+      RequestLog requestLog,
       Optional<ServerCertificate> certificate) {
     this.config = config;
     this.store = store;
@@ -69,6 +71,7 @@ public final class DialtoneServer implements AutoCloseable {
     this.webServer = webServer;
     this.dispatcher = dispatcher;
     this.timers = timers;
+    this.requestLog = requestLog;
     this.certificate = certificate;
   }
 
@@ -96,6 +99,7 @@ public final class DialtoneServer implements AutoCloseable {
       certificate.ifPresent(ServerCertificate::close);
       throw e;
     }
+    RequestLog requestLog = new RequestLog();
     try {
       GraphErrors errors = new GraphErrors(clock);
       PublicUrls urls = new PublicUrls(config.publicUrl(), config.host());
@@ -143,7 +147,8 @@ public final class DialtoneServer implements AutoCloseable {
               new AdminApi(
                   directory, store, new Simulator(store, directory, clock, wake), faults, errors, config.adminKey()),
               store,
-              errors);
+              errors,
+              requestLog);
       var server =
           WebServer.builder()
               .host(config.host())
@@ -168,8 +173,10 @@ public final class DialtoneServer implements AutoCloseable {
       }
       dispatcher.start();
       timers.start();
-      return new DialtoneServer(config, store, directory, webServer, dispatcher, timers, certificate);
+      return new DialtoneServer(
+          config, store, directory, webServer, dispatcher, timers, requestLog, certificate);
     } catch (RuntimeException e) {
+      requestLog.close();
       store.close();
       certificate.ifPresent(ServerCertificate::close);
       throw e;
@@ -196,11 +203,16 @@ public final class DialtoneServer implements AutoCloseable {
 
   /** Everything the routes need. */
   record Components(
-      GraphEdge graph, IdentityRoutes identity, AdminApi admin, JdbcStore store, GraphErrors errors) {}
+      GraphEdge graph,
+      IdentityRoutes identity,
+      AdminApi admin,
+      JdbcStore store,
+      GraphErrors errors,
+      RequestLog requestLog) {}
 
   /** Wires every route. The one routing method, shared by {@link #start} and tests. */
   static void routing(HttpRouting.Builder routing, Components components) {
-    routing.addFilter(new RequestLog());
+    routing.addFilter(components.requestLog());
     routing.get("/health", (req, res) -> health(res, components.store()));
     components.admin().register(routing);
     components.identity().register(routing);
@@ -309,6 +321,7 @@ public final class DialtoneServer implements AutoCloseable {
   @Override
   public void close() {
     webServer.stop();
+    requestLog.close();
     timers.close();
     dispatcher.close();
     store.close();

@@ -15,4 +15,20 @@ class RequestLogTest {
     assertThat(RequestLog.milliseconds(1_005_000)).isEqualTo("1.01");
     assertThat(RequestLog.milliseconds(12_345_678_900L)).isEqualTo("12345.68");
   }
+
+  @Test
+  void closing_stopsTheLogsThread() {
+    RequestLog log = new RequestLog();
+    assertThat(threadsNamed("dialtone-request-log")).isPositive();
+
+    log.close();
+
+    assertThat(threadsNamed("dialtone-request-log")).isZero();
+  }
+
+  private static long threadsNamed(String name) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().equals(name) && thread.isAlive())
+        .count();
+  }
 }

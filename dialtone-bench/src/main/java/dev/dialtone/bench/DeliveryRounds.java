@@ -99,11 +99,11 @@ final class DeliveryRounds {
     Arrivals arrivals = new Arrivals(notifications);
     receiver.attach(arrivals);
     try {
-      Cpu before = Cpu.of(running.process());
+      Cpu before = Cpu.of(running.nodes().getFirst().process());
       long resumed = System.nanoTime();
       Backlog.pause(running, false);
-      awaitArrivals(arrivals, running.process());
-      Cpu after = Cpu.of(running.process());
+      awaitArrivals(arrivals, running.nodes().getFirst().process());
+      Cpu after = Cpu.of(running.nodes().getFirst().process());
       awaitNothingPending(running);
       double seconds = (arrivals.lastNanos() - arrivals.firstNanos()) / 1e9;
       double window = (arrivals.lastNanos() - resumed) / 1e9;
@@ -186,12 +186,12 @@ final class DeliveryRounds {
         Backlog.createCalls(first, requests, settings.recoveryCalls(), settings.creators());
         Backlog.awaitPending(first, pending, timeout());
         receiver.attach(arrivals);
-        first.process().kill();
+        first.nodes().getFirst().process().kill();
       }
       long restarted = System.nanoTime();
       try (Launcher.Running second = launcher.dialtone(data, work.resolve("logs").resolve("r" + round + "-recovery-after.log"), List.of())) {
         long listening = System.nanoTime();
-        awaitArrivals(arrivals, second.process());
+        awaitArrivals(arrivals, second.nodes().getFirst().process());
         awaitNothingPending(second);
         double listeningSeconds = (listening - restarted) / 1e9;
         double deliveredSeconds = (arrivals.lastNanos() - restarted) / 1e9;
@@ -237,7 +237,7 @@ final class DeliveryRounds {
     long pending;
     while ((pending = Backlog.pending(running)) > 0) {
       if (System.nanoTime() > deadline) {
-        throw new BenchException(pending + " notifications still pending after all arrived; see " + running.process().log());
+        throw new BenchException(pending + " notifications still pending after all arrived; see " + running.nodes().getFirst().process().log());
       }
       sleep(Duration.ofMillis(20));
     }

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  *   <li>Dialtone: {@code java -cp dialtone-server/target/dialtone-server.jar:dialtone-server/target/lib/*
  *       dev.dialtone.server.Main --port 0 --data-dir DIR}, the packaged server and its runtime
  *       class path (what {@code ./dialtone} runs), on a fresh data directory: the embedded SQLite
- *       store on the real disk, {@code synchronous=FULL}.
+ *       store on the real disk, {@code synchronous=FULL}. Or, with {@code --store postgres}, on a
+ *       {@link PostgresServer} started for the slot ({@code --store-url}), as one to three nodes.
  *   <li>The ceiling: {@link CeilingServer} on the harness's own class path (Helidon 4.5 from the
  *       same BOM as Dialtone's).
  *   <li>WireMock: {@code java -jar wiremock-standalone.jar} on a root directory holding one static
@@ -53,15 +54,43 @@ final class Launcher {
   private final List<String> dialtoneJvmArgs;
   private final String javaCommand;
 
-  /** A started target. Closing it stops the process. */
-  record Running(Target target, ChildProcess process, URI base) implements AutoCloseable {
+  /** One listening process of a target. */
+  record Node(ChildProcess process, URI base) {
     InetSocketAddress address() {
       return new InetSocketAddress(base.getHost(), base.getPort());
+    }
+  }
+
+  /**
+   * A started target: one process, or for Dialtone on PostgreSQL each of its nodes and the database
+   * they share. Closing it stops the nodes, then the database.
+   *
+   * @param key the target's name in the results ({@link DialtoneStore#key()} for Dialtone)
+   */
+  record Running(Target target, String key, List<Node> nodes, Optional<PostgresServer> database)
+      implements AutoCloseable {
+    Running {
+      nodes = List.copyOf(nodes);
+    }
+
+    /** Every node's process, measured as one. */
+    Processes process() {
+      return new Processes(nodes.stream().map(Node::process).toList(), database);
+    }
+
+    /** The first node's base URL. */
+    URI base() {
+      return nodes.getFirst().base();
+    }
+
+    InetSocketAddress address() {
+      return nodes.getFirst().address();
     }
 
     @Override
     public void close() {
-      process.close();
+      nodes.forEach(node -> node.process().close());
+      database.ifPresent(PostgresServer::close);
     }
   }
 
@@ -91,30 +120,58 @@ final class Launcher {
   /**
    * Starts {@code target} in {@code workDir} (its data), logging to {@code log}.
    *
+   * @param store where Dialtone keeps its calls, and on how many nodes (ignored for the baselines)
    * @param ceilingBody the body the ceiling answers with
    */
-  Running start(Target target, Path workDir, Path log, Path ceilingBody) {
+  Running start(Target target, DialtoneStore store, Path workDir, Path log, Path ceilingBody) {
     try {
       Files.createDirectories(workDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return switch (target) {
-      case DIALTONE -> startDialtone(workDir, log);
+      case DIALTONE -> startDialtone(store, workDir, log);
       case CEILING -> startCeiling(log, ceilingBody);
       case WIREMOCK -> startWireMock(workDir, log);
     };
   }
 
-  private Running startDialtone(Path workDir, Path log) {
-    return dialtone(workDir.resolve("data"), log, List.of());
+  /**
+   * Dialtone on the embedded store, or on a PostgreSQL server started here for this slot alone
+   * with each node its own process, port, data directory (its signing keys) and {@code --node-id};
+   * node {@code i > 0} logs beside {@code log} with {@code -node<i>} in the name.
+   */
+  private Running startDialtone(DialtoneStore store, Path workDir, Path log) {
+    Optional<PostgresServer> database =
+        store.kind() == DialtoneStore.Kind.POSTGRES
+            ? Optional.of(PostgresServer.start(workDir.resolve("postgres"), siblingLog(log, "postgres")))
+            : Optional.empty();
+    List<Node> nodes = new ArrayList<>();
+    try {
+      for (int i = 0; i < store.nodes(); i++) {
+        Path dataDir = workDir.resolve(i == 0 ? "data" : "data-node" + i);
+        nodes.add(startDialtoneNode(store, i, database, dataDir, i == 0 ? log : siblingLog(log, "node" + i), List.of()));
+      }
+      return new Running(Target.DIALTONE, store.key(), nodes, database);
+    } catch (RuntimeException e) {
+      nodes.forEach(node -> node.process().close());
+      database.ifPresent(PostgresServer::close);
+      throw e;
+    }
   }
 
   /**
-   * Starts Dialtone on {@code dataDir}, new or left by an earlier run, with {@code jvmArgs} beside
-   * the run's own; returns once it listens.
+   * Starts Dialtone on the embedded store in {@code dataDir}, new or left by an earlier run, with
+   * {@code jvmArgs} beside the run's own; returns once it listens.
    */
   Running dialtone(Path dataDir, Path log, List<String> jvmArgs) {
+    DialtoneStore store = DialtoneStore.SQLITE;
+    Node node = startDialtoneNode(store, 0, Optional.empty(), dataDir, log, jvmArgs);
+    return new Running(Target.DIALTONE, store.key(), List.of(node), Optional.empty());
+  }
+
+  private Node startDialtoneNode(
+      DialtoneStore store, int index, Optional<PostgresServer> database, Path dataDir, Path log, List<String> jvmArgs) {
     List<String> command = new ArrayList<>(List.of(javaCommand, "--enable-native-access=ALL-UNNAMED"));
     command.addAll(dialtoneJvmArgs);
     command.addAll(jvmArgs);
@@ -130,15 +187,25 @@ final class Launcher {
             "--https-port",
             "-1",
             "--data-dir",
-            dataDir.toString()));
-    ChildProcess process = ChildProcess.start(Target.DIALTONE.key(), command, log, pinCpus);
+            dataDir.toString(),
+            "--node-id",
+            "bench-node-" + index));
+    database.ifPresent(
+        postgres -> command.addAll(List.of("--store-url", postgres.jdbcUrl(), "--store-user", postgres.user())));
+    String name = store.nodes() == 1 ? store.key() : store.key() + "-node" + index;
+    ChildProcess process = ChildProcess.start(name, command, log, pinCpus);
     try {
-      URI base = URI.create(process.awaitLine(DIALTONE_READY, START_TIMEOUT));
-      return new Running(Target.DIALTONE, process, base);
+      return new Node(process, URI.create(process.awaitLine(DIALTONE_READY, START_TIMEOUT)));
     } catch (RuntimeException e) {
       process.close();
       throw e;
     }
+  }
+
+  private static Path siblingLog(Path log, String suffix) {
+    String name = log.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return log.resolveSibling(dot < 0 ? name + "-" + suffix : name.substring(0, dot) + "-" + suffix + name.substring(dot));
   }
 
   private Running startCeiling(Path log, Path body) {
@@ -146,7 +213,8 @@ final class Launcher {
         List.of(javaCommand, "-cp", System.getProperty("java.class.path"), CeilingServer.class.getName(), "0", body.toString());
     ChildProcess process = ChildProcess.start(Target.CEILING.key(), command, log, pinCpus);
     try {
-      return new Running(Target.CEILING, process, URI.create(process.awaitLine(CEILING_READY, START_TIMEOUT)));
+      URI base = URI.create(process.awaitLine(CEILING_READY, START_TIMEOUT));
+      return new Running(Target.CEILING, Target.CEILING.key(), List.of(new Node(process, base)), Optional.empty());
     } catch (RuntimeException e) {
       process.close();
       throw e;
@@ -193,7 +261,12 @@ final class Launcher {
             "--no-request-journal",
             "--disable-banner");
     ChildProcess process = ChildProcess.start(Target.WIREMOCK.key(), command, log, pinCpus);
-    Running running = new Running(Target.WIREMOCK, process, URI.create("http://127.0.0.1:" + port));
+    Running running =
+        new Running(
+            Target.WIREMOCK,
+            Target.WIREMOCK.key(),
+            List.of(new Node(process, URI.create("http://127.0.0.1:" + port))),
+            Optional.empty());
     try {
       awaitListening(running);
       return running;
@@ -233,7 +306,7 @@ final class Launcher {
         return;
       } catch (ConnectException e) {
         if (System.nanoTime() > deadline) {
-          throw new BenchException(running.target().key() + " did not listen within " + START_TIMEOUT + "; its output:\n" + running.process().tail());
+          throw new BenchException(running.key() + " did not listen within " + START_TIMEOUT + "; its output:\n" + running.process().tail());
         }
         try {
           Thread.sleep(100);
@@ -242,46 +315,54 @@ final class Launcher {
           throw new BenchException("interrupted while waiting for " + running.target().key(), interrupted);
         }
       } catch (IOException e) {
-        throw new BenchException("cannot connect to " + running.target().key() + ": " + e.getMessage(), e);
+        throw new BenchException("cannot connect to " + running.key() + ": " + e.getMessage(), e);
       }
     }
   }
 
   /**
-   * Sends one request and requires a {@code 201}: the check that a target really works, and, for
-   * Dialtone, the body the ceiling will answer with.
+   * Sends one request to each of the target's nodes ({@code requests} holds one per node, in their
+   * order) and requires a {@code 201}: the check that a target really works, and, for Dialtone, the
+   * body the ceiling will answer with (the first node's).
    */
-  static HttpConnection.Response probe(Running running, byte[] request) {
-    try (HttpConnection connection = HttpConnection.open(running.address())) {
-      HttpConnection.Response response = connection.exchange(request);
-      if (response.status() != 201) {
-        throw new BenchException(
-            running.target().key() + " answered the create-call probe with " + response.status() + ": "
-                + new String(response.body(), StandardCharsets.UTF_8));
+  static HttpConnection.Response probe(Running running, List<byte[]> requests) {
+    HttpConnection.Response first = null;
+    for (int i = 0; i < running.nodes().size(); i++) {
+      Node node = running.nodes().get(i);
+      try (HttpConnection connection = HttpConnection.open(node.address())) {
+        HttpConnection.Response response = connection.exchange(requests.get(i));
+        if (response.status() != 201) {
+          throw new BenchException(
+              node.process().name() + " answered the create-call probe with " + response.status() + ": "
+                  + new String(response.body(), StandardCharsets.UTF_8));
+        }
+        first = first == null ? response : first;
+      } catch (IOException e) {
+        throw new BenchException(node.process().name() + " failed the create-call probe: " + e.getMessage() + "\n" + node.process().tail(), e);
       }
-      return response;
-    } catch (IOException e) {
-      throw new BenchException(running.target().key() + " failed the create-call probe: " + e.getMessage() + "\n" + running.process().tail(), e);
     }
+    return first;
   }
 
   /**
    * Replaces a demo-profile Dialtone's directory with {@code e2e-directory.yaml}, whose John
-   * answers at once.
+   * answers at once, on every node (each keeps its directory in memory).
    */
   static void useEndToEndDirectory(Running running) {
     try {
       Object document = new YAMLMapper().readValue(Resources.bytes("e2e-directory.yaml"), Object.class);
       byte[] json = new ObjectMapper().writeValueAsBytes(document);
-      HttpRequest request =
-          HttpRequest.newBuilder(running.base().resolve("/dialtone/directory"))
-              .header("Authorization", "Bearer " + ADMIN_KEY)
-              .header("Content-Type", "application/json")
-              .PUT(HttpRequest.BodyPublishers.ofByteArray(json))
-              .build();
-      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new BenchException("PUT /dialtone/directory answered " + response.statusCode() + ": " + response.body());
+      for (Node node : running.nodes()) {
+        HttpRequest request =
+            HttpRequest.newBuilder(node.base().resolve("/dialtone/directory"))
+                .header("Authorization", "Bearer " + ADMIN_KEY)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(json))
+                .build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+          throw new BenchException("PUT /dialtone/directory answered " + response.statusCode() + ": " + response.body());
+        }
       }
     } catch (IOException e) {
       throw new BenchException("cannot load the end-to-end directory: " + e.getMessage(), e);

@@ -16,7 +16,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Closed-loop load: {@code clients} virtual threads, each on its own keep-alive connection, each
- * sending its next request as soon as the previous answer is read. A warm-up, not recorded, then a
+ * sending its next request as soon as the previous answer is read; a target of several nodes gets
+ * its clients round-robin. A warm-up, not recorded, then a
  * measured window.
  *
  * <p>A request counts when it was sent at or after the window's start and answered at or before
@@ -75,6 +76,12 @@ final class LoadGenerator {
   }
 
   /**
+   * Where a client sends its requests: one node of the target, and the request bytes to send it
+   * next (read before every request).
+   */
+  record Endpoint(InetSocketAddress address, Supplier<byte[]> requests) {}
+
+  /**
    * Runs the load and returns once every client has stopped.
    *
    * @param requests the request bytes to send next (read before every request)
@@ -89,21 +96,42 @@ final class LoadGenerator {
       Duration window,
       Observer observer,
       Window probe) {
+    return run(List.of(new Endpoint(address, requests)), expectedStatus, clients, warmup, window, observer, probe);
+  }
+
+  /**
+   * Runs the load, client {@code i} on {@code endpoints.get(i % endpoints.size())} (round-robin over
+   * a target's nodes), and returns once every client has stopped.
+   *
+   * @throws BenchException if the clients cannot connect or do not stop
+   */
+  static Result run(
+      List<Endpoint> endpoints,
+      int expectedStatus,
+      int clients,
+      Duration warmup,
+      Duration window,
+      Observer observer,
+      Window probe) {
     if (clients < 1) {
       throw new IllegalArgumentException("clients must be at least 1, got " + clients);
+    }
+    if (endpoints.isEmpty()) {
+      throw new IllegalArgumentException("the load needs at least one endpoint");
     }
     CountDownLatch connected = new CountDownLatch(clients);
     CountDownLatch go = new CountDownLatch(1);
     long[] bounds = new long[2];
     List<Client> all = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
-      Client client = new Client(address, requests, expectedStatus, observer, connected, go, bounds);
+      Endpoint endpoint = endpoints.get(i % endpoints.size());
+      Client client = new Client(endpoint.address(), endpoint.requests(), expectedStatus, observer, connected, go, bounds);
       all.add(client);
       client.thread = Thread.ofVirtual().name("client-" + i).start(client);
     }
     try {
       if (!connected.await(30, TimeUnit.SECONDS)) {
-        throw new BenchException(clients + " clients could not all connect to " + address + " within 30 s");
+        throw new BenchException(clients + " clients could not all connect to " + endpoints.stream().map(Endpoint::address).toList() + " within 30 s");
       }
       long now = System.nanoTime();
       bounds[0] = now + warmup.toNanos();

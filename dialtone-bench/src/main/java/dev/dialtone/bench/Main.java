@@ -59,6 +59,15 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--targets", split = ",", description = "Targets, in the order of each round: dialtone, ceiling, wiremock (default all three).")
   List<String> targets;
 
+  @Option(names = "--store", split = ",", paramLabel = "STORE", description = "Where Dialtone keeps its calls: sqlite (the embedded "
+      + "file), postgres (a PostgreSQL 14 server the harness starts, fsync and synchronous_commit on), or both, each in its own slot "
+      + "(full: sqlite, smoke: sqlite,postgres).")
+  List<String> stores;
+
+  @Option(names = "--nodes", description = "Dialtone processes on the one PostgreSQL database (1 to 3; default 1), each on its own port "
+      + "with its own --node-id; the clients are spread round-robin over them.")
+  Integer nodes;
+
   @Option(names = "--pin-targets", paramLabel = "CPUS", description = "Run every target under taskset -c CPUS (e.g. 1); default: no pinning. "
       + "Pin the harness itself with taskset -c 0 bin/bench.")
   String pinTargets;
@@ -90,6 +99,22 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--out", description = "Where the results go, relative to the root (default dialtone-bench/target).")
   Path out = Path.of("dialtone-bench/target");
 
+  private List<DialtoneStore> stores(Settings mode) {
+    if (stores == null) {
+      if (nodes != null && nodes != 1) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--nodes needs --store postgres");
+      }
+      return mode.stores();
+    }
+    try {
+      return stores.stream()
+          .map(name -> DialtoneStore.of(name, name.equalsIgnoreCase("sqlite") ? 1 : nodes == null ? 1 : nodes))
+          .toList();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
+  }
+
   public static void main(String[] args) {
     HELIDON_LOG.setLevel(Level.WARNING);
     System.exit(new CommandLine(new Main()).execute(args));
@@ -112,7 +137,8 @@ public final class Main implements Callable<Integer> {
             e2eClients == null ? mode.e2eClients() : e2eClients.stream().filter(c -> c != 0).toList(),
             mode.drainSeconds(),
             targets != null ? targets.stream().map(Target::of).toList() : mode.targets(),
-            Optional.ofNullable(pinTargets));
+            Optional.ofNullable(pinTargets),
+            stores(mode));
     List<String> chosen = scenarios != null ? scenarios : List.of("create", "delivery", "recovery");
     for (String scenario : chosen) {
       if (!List.of("create", "delivery", "recovery").contains(scenario)) {

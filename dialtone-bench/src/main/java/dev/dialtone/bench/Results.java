@@ -32,7 +32,8 @@ final class Results {
   /**
    * One target at one client count in one round. Times in milliseconds; CPU as cores used over the
    * window ({@code targetJitCpuCores}: the part of it spent by the JIT compiler threads, which shows
-   * whether the target was still warming up).
+   * whether the target was still warming up). The database's CPU (PostgreSQL's processes, 0 for
+   * the embedded store and the baselines) is apart from the target's.
    */
   record Measurement(
       int round,
@@ -50,9 +51,11 @@ final class Results {
       double targetJitCpuCores,
       double targetCpuMicrosPerRequest,
       double harnessCpuCores,
-      double notificationsPerSecond) {}
+      double notificationsPerSecond,
+      double databaseCpuCores,
+      double databaseCpuMicrosPerRequest) {}
 
-  /** The POST-to-established measurement of one round. Times in milliseconds. */
+  /** The POST-to-established measurement of one round on one Dialtone target. Times in milliseconds. */
   record EndToEnd(
       int round,
       int clients,
@@ -66,7 +69,8 @@ final class Results {
       double p999Ms,
       double maxMs,
       long missing,
-      long errors) {}
+      long errors,
+      String target) {}
 
   /** How long a target was warmed up, and how busy its JIT still was at the end. */
   record WarmUp(int round, String target, double seconds, double jitCoresInLastStep) {}
@@ -100,10 +104,11 @@ final class Results {
       Spread p999Ms,
       Spread targetCpuMicrosPerRequest,
       Spread notificationsPerSecond,
-      long errors) {}
+      long errors,
+      Spread databaseCpuMicrosPerRequest) {}
 
-  /** Dialtone's figure over a baseline's, per round. */
-  record Ratio(int clients, String baseline, Spread throughput, Spread p99) {}
+  /** Dialtone's figure (on the store of {@code target}) over a baseline's, per round. */
+  record Ratio(String target, int clients, String baseline, Spread throughput, Spread p99) {}
 
   /** An issue target and where this run left it: met, not met, or not measured yet. */
   record Verdict(String target, String status, String detail) {}
@@ -145,15 +150,15 @@ final class Results {
 
   synchronized List<Summary> summaries() {
     List<Summary> summaries = new ArrayList<>();
-    for (Target target : settings.targets()) {
+    for (String target : settings.targetKeys()) {
       for (int clients : settings.clients()) {
-        List<Measurement> of = of(target.key(), clients);
+        List<Measurement> of = of(target, clients);
         if (of.isEmpty()) {
           continue;
         }
         summaries.add(
             new Summary(
-                target.key(),
+                target,
                 clients,
                 spread(of, Measurement::throughput),
                 spread(of, Measurement::p50Ms),
@@ -161,7 +166,8 @@ final class Results {
                 spread(of, Measurement::p999Ms),
                 spread(of, Measurement::targetCpuMicrosPerRequest),
                 spread(of, Measurement::notificationsPerSecond),
-                of.stream().mapToLong(Measurement::errors).sum()));
+                of.stream().mapToLong(Measurement::errors).sum(),
+                spread(of, Measurement::databaseCpuMicrosPerRequest)));
       }
     }
     return summaries;
@@ -169,19 +175,22 @@ final class Results {
 
   synchronized List<Ratio> ratios() {
     List<Ratio> ratios = new ArrayList<>();
-    for (String baseline : List.of(Target.CEILING.key(), Target.WIREMOCK.key())) {
-      for (int clients : settings.clients()) {
-        List<Double> throughput = new ArrayList<>();
-        List<Double> p99 = new ArrayList<>();
-        for (Measurement dialtone : of(Target.DIALTONE.key(), clients)) {
-          find(baseline, clients, dialtone.round())
-              .ifPresent(
-                  base -> {
-                    throughput.add(dialtone.throughput() / base.throughput());
-                    p99.add(dialtone.p99Ms() / base.p99Ms());
-                  });
+    for (String target : settings.targetKeys().stream().filter(DialtoneStore::isDialtone).toList()) {
+      for (String baseline : List.of(Target.CEILING.key(), Target.WIREMOCK.key())) {
+        for (int clients : settings.clients()) {
+          List<Double> throughput = new ArrayList<>();
+          List<Double> p99 = new ArrayList<>();
+          for (Measurement dialtone : of(target, clients)) {
+            find(baseline, clients, dialtone.round())
+                .ifPresent(
+                    base -> {
+                      throughput.add(dialtone.throughput() / base.throughput());
+                      p99.add(dialtone.p99Ms() / base.p99Ms());
+                    });
+          }
+          Spread.of(throughput)
+              .ifPresent(t -> ratios.add(new Ratio(target, clients, baseline, t, Spread.of(p99).orElseThrow())));
         }
-        Spread.of(throughput).ifPresent(t -> ratios.add(new Ratio(clients, baseline, t, Spread.of(p99).orElseThrow())));
       }
     }
     return ratios;
@@ -190,13 +199,22 @@ final class Results {
   synchronized List<Verdict> verdicts() {
     List<Verdict> verdicts = new ArrayList<>();
     List<Ratio> ratios = ratios();
-    verdicts.add(ratioVerdict("1. create, 64 clients, embedded store: ≥ 50 % of the static-201 ceiling", ratios, Target.CEILING, 0.5));
-    verdicts.add(ratioVerdict("1. create, 64 clients, embedded store: ≥ 5× WireMock", ratios, Target.WIREMOCK, 5));
-    verdicts.add(p99Verdict("1. create p99 ≤ 10 ms at 64 clients", 64, 10));
-    verdicts.add(p99Verdict("1. create p99 ≤ 2 ms at 1 client", 1, 2));
-    verdicts.add(notMeasured("1. the same figures on PostgreSQL"));
-    verdicts.add(notMeasured("2. PostgreSQL (fsync, synchronous_commit on): ≥ 10,000 creates/s"));
-    List<Double> e2e = endToEnd.stream().filter(e -> e.clients() == 16).map(EndToEnd::p99Ms).toList();
+    String embedded = DialtoneStore.SQLITE.key();
+    verdicts.add(ratioVerdict("1. create, 64 clients, embedded store: ≥ 50 % of the static-201 ceiling", embedded, ratios, Target.CEILING, 0.5));
+    verdicts.add(ratioVerdict("1. create, 64 clients, embedded store: ≥ 5× WireMock", embedded, ratios, Target.WIREMOCK, 5));
+    verdicts.add(p99Verdict("1. create p99 ≤ 10 ms at 64 clients", embedded, 64, 10));
+    verdicts.add(p99Verdict("1. create p99 ≤ 2 ms at 1 client", embedded, 1, 2));
+    String postgres = new DialtoneStore(DialtoneStore.Kind.POSTGRES, 1).key();
+    verdicts.add(ratioVerdict("1. create, 64 clients, PostgreSQL: ≥ 50 % of the static-201 ceiling", postgres, ratios, Target.CEILING, 0.5));
+    verdicts.add(ratioVerdict("1. create, 64 clients, PostgreSQL: ≥ 5× WireMock", postgres, ratios, Target.WIREMOCK, 5));
+    verdicts.add(p99Verdict("1. create p99 on PostgreSQL ≤ 10 ms at 64 clients", postgres, 64, 10));
+    verdicts.add(p99Verdict("1. create p99 on PostgreSQL ≤ 2 ms at 1 client", postgres, 1, 2));
+    List<Double> creates = of(postgres, 64).stream().map(Measurement::throughput).toList();
+    String perNode = "2. PostgreSQL (fsync, synchronous_commit on), one node, 64 clients: ≥ 10,000 creates/s";
+    verdicts.add(
+        Spread.of(creates).map(s -> verdict(perNode, s, creates, v -> v >= 10_000, "%.0f/s")).orElseGet(() -> notMeasured(perNode)));
+    List<Double> e2e =
+        endToEnd.stream().filter(e -> e.clients() == 16 && e.target().equals(embedded)).map(EndToEnd::p99Ms).toList();
     verdicts.add(
         Spread.of(e2e)
             .map(s -> verdict("3. POST → established received by the bot: p99 ≤ 20 ms at 16 clients", s, e2e, v -> v <= 20, "%.1f ms"))
@@ -207,20 +225,20 @@ final class Results {
     return verdicts;
   }
 
-  private Verdict ratioVerdict(String name, List<Ratio> ratios, Target baseline, double atLeast) {
+  private Verdict ratioVerdict(String name, String target, List<Ratio> ratios, Target baseline, double atLeast) {
     List<Double> perRound = new ArrayList<>();
-    for (Measurement dialtone : of(Target.DIALTONE.key(), 64)) {
+    for (Measurement dialtone : of(target, 64)) {
       find(baseline.key(), 64, dialtone.round()).ifPresent(base -> perRound.add(dialtone.throughput() / base.throughput()));
     }
     return ratios.stream()
-        .filter(r -> r.clients() == 64 && r.baseline().equals(baseline.key()))
+        .filter(r -> r.target().equals(target) && r.clients() == 64 && r.baseline().equals(baseline.key()))
         .findFirst()
         .map(r -> verdict(name, r.throughput(), perRound, v -> v >= atLeast, "%.3f×"))
         .orElseGet(() -> notMeasured(name));
   }
 
-  private Verdict p99Verdict(String name, int clients, double atMostMs) {
-    List<Double> p99 = of(Target.DIALTONE.key(), clients).stream().map(Measurement::p99Ms).toList();
+  private Verdict p99Verdict(String name, String target, int clients, double atMostMs) {
+    List<Double> p99 = of(target, clients).stream().map(Measurement::p99Ms).toList();
     return Spread.of(p99)
         .map(s -> verdict(name, s, p99, v -> v <= atMostMs, "%.2f ms"))
         .orElseGet(() -> notMeasured(name));
@@ -296,7 +314,7 @@ final class Results {
                 + "Figures: median (min–max) over the rounds.%s\n\n",
             settings.rounds(),
             settings.rounds() == 1 ? "" : "s",
-            String.join(", ", settings.targets().stream().map(Target::key).toList()),
+            String.join(", ", settings.targetKeys()),
             settings.jitWarmupSeconds(),
             settings.jitWarmupMaxSeconds(),
             settings.warmupSeconds(),
@@ -312,11 +330,11 @@ final class Results {
       md.append("## Create call: `POST /v1.0/communications/calls`\n\n");
       md.append(
           "| target | clients | requests/s | p50 ms | p99 ms | p99.9 ms | target CPU µs/request "
-              + "| notifications/s received (steady state: 2 × requests/s) | errors |\n");
-      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+              + "| database CPU µs/request | notifications/s received (steady state: 2 × requests/s) | errors |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (Summary s : summaries) {
         md.append("| ")
-            .append(Target.of(s.target()).label())
+            .append(DialtoneStore.labelOf(s.target()))
             .append(" | ")
             .append(s.clients())
             .append(" | ")
@@ -330,7 +348,9 @@ final class Results {
             .append(" | ")
             .append(s.targetCpuMicrosPerRequest().format("%.0f"))
             .append(" | ")
-            .append(s.target().equals(Target.DIALTONE.key()) ? s.notificationsPerSecond().format("%.0f") : "–")
+            .append(s.databaseCpuMicrosPerRequest().median() > 0 ? s.databaseCpuMicrosPerRequest().format("%.0f") : "–")
+            .append(" | ")
+            .append(DialtoneStore.isDialtone(s.target()) ? s.notificationsPerSecond().format("%.0f") : "–")
             .append(" | ")
             .append(s.errors())
             .append(" |\n");
@@ -339,10 +359,12 @@ final class Results {
     List<Ratio> ratios = ratios();
     if (!ratios.isEmpty()) {
       md.append("\n## Dialtone relative to the baselines (ratio per round)\n\n");
-      md.append("| clients | baseline | Dialtone throughput ÷ baseline's | Dialtone p99 ÷ baseline's |\n");
-      md.append("|---:|---|---:|---:|\n");
+      md.append("| Dialtone | clients | baseline | Dialtone throughput ÷ baseline's | Dialtone p99 ÷ baseline's |\n");
+      md.append("|---|---:|---|---:|---:|\n");
       for (Ratio r : ratios) {
         md.append("| ")
+            .append(DialtoneStore.labelOf(r.target()))
+            .append(" | ")
             .append(r.clients())
             .append(" | ")
             .append(Target.of(r.baseline()).label())
@@ -355,30 +377,34 @@ final class Results {
     }
     if (!endToEnd.isEmpty()) {
       md.append("\n## End to end: create request sent → `established` notification received (callee answers at once)\n\n");
-      md.append("| clients | creates/s | create p99 ms | established p50 ms | p99 ms | p99.9 ms | established received | missing |\n");
-      md.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-      for (int clients : settings.e2eClients()) {
-        List<EndToEnd> of = endToEnd.stream().filter(e -> e.clients() == clients).toList();
-        if (of.isEmpty()) {
-          continue;
+      md.append("| Dialtone | clients | creates/s | create p99 ms | established p50 ms | p99 ms | p99.9 ms | established received | missing |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (String target : settings.targetKeys().stream().filter(DialtoneStore::isDialtone).toList()) {
+        for (int clients : settings.e2eClients()) {
+          List<EndToEnd> of = endToEnd.stream().filter(e -> e.clients() == clients && e.target().equals(target)).toList();
+          if (of.isEmpty()) {
+            continue;
+          }
+          md.append("| ")
+              .append(DialtoneStore.labelOf(target))
+              .append(" | ")
+              .append(clients)
+              .append(" | ")
+              .append(spreadOf(of, EndToEnd::createThroughput).format("%.0f"))
+              .append(" | ")
+              .append(spreadOf(of, EndToEnd::createP99Ms).format("%.2f"))
+              .append(" | ")
+              .append(spreadOf(of, EndToEnd::p50Ms).format("%.1f"))
+              .append(" | ")
+              .append(spreadOf(of, EndToEnd::p99Ms).format("%.1f"))
+              .append(" | ")
+              .append(spreadOf(of, EndToEnd::p999Ms).format("%.1f"))
+              .append(" | ")
+              .append(of.stream().mapToLong(EndToEnd::established).sum())
+              .append(" | ")
+              .append(of.stream().mapToLong(EndToEnd::missing).sum())
+              .append(" |\n");
         }
-        md.append("| ")
-            .append(clients)
-            .append(" | ")
-            .append(spreadOf(of, EndToEnd::createThroughput).format("%.0f"))
-            .append(" | ")
-            .append(spreadOf(of, EndToEnd::createP99Ms).format("%.2f"))
-            .append(" | ")
-            .append(spreadOf(of, EndToEnd::p50Ms).format("%.1f"))
-            .append(" | ")
-            .append(spreadOf(of, EndToEnd::p99Ms).format("%.1f"))
-            .append(" | ")
-            .append(spreadOf(of, EndToEnd::p999Ms).format("%.1f"))
-            .append(" | ")
-            .append(of.stream().mapToLong(EndToEnd::established).sum())
-            .append(" | ")
-            .append(of.stream().mapToLong(EndToEnd::missing).sum())
-            .append(" |\n");
       }
     }
     if (!warmUps.isEmpty()) {

@@ -64,25 +64,32 @@ final class Rounds {
     write(ceilingBody, Launcher.Resources.bytes("create-call-response.json"));
   }
 
-  /** The create-call slots of round {@code round}. */
+  /** The create-call slots of round {@code round}: each target in turn, Dialtone once per store. */
   void round(int round) {
     for (Target target : settings.targets()) {
-      slot(round, target);
+      if (target == Target.DIALTONE) {
+        for (DialtoneStore store : settings.stores()) {
+          slot(round, target, store);
+        }
+      } else {
+        slot(round, target, DialtoneStore.SQLITE);
+      }
     }
   }
 
-  private void slot(int round, Target target) {
-    Path dir = work.resolve("r" + round + "-" + target.key());
-    Path log = work.resolve("logs").resolve("r" + round + "-" + target.key() + ".log");
-    progress("round %d/%d: starting %s", round, settings.rounds(), target.label());
-    try (Launcher.Running running = launcher.start(target, dir, log, ceilingBody);
-        CreateCallRequests requests =
-            target == Target.DIALTONE
-                ? CreateCallRequests.withTokens(running.base(), body)
-                : CreateCallRequests.fixed(running.base(), body, authorization)) {
+  private void slot(int round, Target target, DialtoneStore store) {
+    String key = target == Target.DIALTONE ? store.key() : target.key();
+    Path dir = work.resolve("r" + round + "-" + key);
+    Path log = work.resolve("logs").resolve("r" + round + "-" + key + ".log");
+    progress("round %d/%d: starting %s", round, settings.rounds(), target == Target.DIALTONE ? store.label() : target.label());
+    try (Launcher.Running running = launcher.start(target, store, dir, log, ceilingBody);
+        Clients requests = Clients.of(running, body, authorization)) {
       Created created = new Created(target == Target.DIALTONE);
       HttpConnection.Response first = Launcher.probe(running, requests.current());
-      created.answered(first, 0, false);
+      // The probe created one call on each node.
+      for (int node = 0; node < running.nodes().size(); node++) {
+        created.answered(first, 0, false);
+      }
       if (target == Target.DIALTONE) {
         ceilingBody = work.resolve("ceiling-body.json");
         write(ceilingBody, first.body());
@@ -105,7 +112,7 @@ final class Rounds {
   }
 
   /** Loads the target until its JIT has settled (see the class comment). */
-  private void warmUp(int round, Launcher.Running running, CreateCallRequests requests, LoadGenerator.Observer observer) {
+  private void warmUp(int round, Launcher.Running running, Clients requests, LoadGenerator.Observer observer) {
     long start = System.nanoTime();
     double min = settings.jitWarmupSeconds();
     double max = settings.jitWarmupMaxSeconds();
@@ -119,22 +126,22 @@ final class Rounds {
       jitCores = running.process().jitCpuTime().minus(jitBefore).toNanos() / (double) step.toNanos();
       elapsed = (System.nanoTime() - start) / 1e9;
     } while (elapsed < max && (elapsed < min || jitCores > settings.jitQuietCores()));
-    results.add(new Results.WarmUp(round, running.target().key(), elapsed, jitCores));
-    progress("round %d %-9s warmed up for %.1f s; JIT threads at %.2f cores in the last step", round, running.target().key(), elapsed, jitCores);
+    results.add(new Results.WarmUp(round, running.key(), elapsed, jitCores));
+    progress("round %d %-9s warmed up for %.1f s; JIT threads at %.2f cores in the last step", round, running.key(), elapsed, jitCores);
   }
 
   private LoadGenerator.Result run(
       Launcher.Running running,
-      CreateCallRequests requests,
+      Clients requests,
       int clients,
       Duration warmup,
       Duration window,
       LoadGenerator.Observer observer,
       LoadGenerator.Window probe) {
-    return LoadGenerator.run(running.address(), requests::current, 201, clients, warmup, window, observer, probe);
+    return LoadGenerator.run(requests.endpoints(), 201, clients, warmup, window, observer, probe);
   }
 
-  private void measure(int round, Launcher.Running running, CreateCallRequests requests, int clients, LoadGenerator.Observer observer) {
+  private void measure(int round, Launcher.Running running, Clients requests, int clients, LoadGenerator.Observer observer) {
     Sampler sampler = new Sampler(running.process(), receiver);
     LoadGenerator.Result result =
         run(running, requests, clients, seconds(settings.warmupSeconds()), seconds(settings.windowSeconds()), observer, sampler);
@@ -144,7 +151,7 @@ final class Rounds {
     Results.Measurement m =
         new Results.Measurement(
             round,
-            running.target().key(),
+            running.key(),
             clients,
             result.requests(),
             result.throughput(),
@@ -158,16 +165,18 @@ final class Rounds {
             sampler.jitCpuSeconds() / windowSeconds,
             result.requests() == 0 ? 0 : sampler.targetCpuSeconds() * 1e6 / result.requests(),
             sampler.harnessCpuSeconds() / windowSeconds,
-            sampler.notifications() / windowSeconds);
+            sampler.notifications() / windowSeconds,
+            sampler.databaseCpuSeconds() / windowSeconds,
+            result.requests() == 0 ? 0 : sampler.databaseCpuSeconds() * 1e6 / result.requests());
     results.add(m);
     progress(
         "round %d %-9s %3d clients: %7.0f req/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  CPU %.2f cores (JIT %.2f), %.0f µs/req  %.0f notifications/s  errors %d",
-        round, running.target().key(), clients, m.throughput(), m.p50Ms(), m.p99Ms(), m.p999Ms(), m.targetCpuCores(),
+        round, running.key(), clients, m.throughput(), m.p50Ms(), m.p99Ms(), m.p999Ms(), m.targetCpuCores(),
         m.targetJitCpuCores(), m.targetCpuMicrosPerRequest(), m.notificationsPerSecond(), m.errors());
     check(running, clients + " clients", result);
   }
 
-  private void endToEnd(int round, Launcher.Running running, CreateCallRequests requests, Created created, int clients) {
+  private void endToEnd(int round, Launcher.Running running, Clients requests, Created created, int clients) {
     created.drain(running, "end to end at " + clients + " clients");
     EndToEndTracker tracker = new EndToEndTracker();
     LoadGenerator.Observer observer =
@@ -201,7 +210,8 @@ final class Rounds {
               ms(e2e, 99.9),
               e2e.getTotalCount() == 0 ? 0 : e2e.getMaxValue() / 1e6,
               missing,
-              result.errors());
+              result.errors(),
+              running.key());
       results.add(m);
       progress(
           "round %d e2e       %3d clients: %7.0f creates/s  established p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  missing %d",
@@ -227,7 +237,7 @@ final class Rounds {
           String.format(
               Locale.ROOT,
               "%s, %s: %d errors (%d I/O, unexpected statuses %s), first: %s; see %s",
-              running.target().key(),
+              running.key(),
               phase,
               result.errors(),
               result.ioErrors(),
@@ -278,28 +288,30 @@ final class Rounds {
       double waited = (System.nanoTime() - start) / 1e9;
       if (outstanding() > 0) {
         results.fail(
-            running.target().key() + ": " + outstanding() + " notifications still undelivered "
+            running.key() + ": " + outstanding() + " notifications still undelivered "
                 + settings.drainSeconds() + " s after the load before " + before + "; see " + running.process().log());
       } else if (waited >= 0.5) {
-        progress("  %s: %.1f s to deliver the notification backlog before %s", running.target().key(), waited, before);
+        progress("  %s: %.1f s to deliver the notification backlog before %s", running.key(), waited, before);
       }
     }
   }
 
   /** Samples CPU times and the notifications received as the window opens and closes. */
   private static final class Sampler implements LoadGenerator.Window {
-    private final ChildProcess target;
+    private final Processes target;
     private final CallbackReceiver receiver;
     private Duration targetAtOpen = Duration.ZERO;
     private Duration targetAtClose = Duration.ZERO;
     private Duration jitAtOpen = Duration.ZERO;
     private Duration jitAtClose = Duration.ZERO;
+    private Duration databaseAtOpen = Duration.ZERO;
+    private Duration databaseAtClose = Duration.ZERO;
     private Duration harnessAtOpen = Duration.ZERO;
     private Duration harnessAtClose = Duration.ZERO;
     private long notificationsAtOpen;
     private long notificationsAtClose;
 
-    Sampler(ChildProcess target, CallbackReceiver receiver) {
+    Sampler(Processes target, CallbackReceiver receiver) {
       this.target = target;
       this.receiver = receiver;
     }
@@ -308,6 +320,7 @@ final class Rounds {
     public void opened() {
       targetAtOpen = target.cpuTime();
       jitAtOpen = target.jitCpuTime();
+      databaseAtOpen = target.databaseCpuTime();
       harnessAtOpen = harnessCpu();
       notificationsAtOpen = receiver.received();
     }
@@ -316,6 +329,7 @@ final class Rounds {
     public void closed() {
       targetAtClose = target.cpuTime();
       jitAtClose = target.jitCpuTime();
+      databaseAtClose = target.databaseCpuTime();
       harnessAtClose = harnessCpu();
       notificationsAtClose = receiver.received();
     }
@@ -326,6 +340,10 @@ final class Rounds {
 
     double jitCpuSeconds() {
       return jitAtClose.minus(jitAtOpen).toNanos() / 1e9;
+    }
+
+    double databaseCpuSeconds() {
+      return databaseAtClose.minus(databaseAtOpen).toNanos() / 1e9;
     }
 
     double harnessCpuSeconds() {

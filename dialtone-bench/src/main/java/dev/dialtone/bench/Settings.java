@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param drainSeconds how long to wait, at most, for the notifications of the calls created so far:
  *     before each window, and after the end-to-end window
  * @param pinCpus a {@code taskset -c} CPU list for every target, if wanted
+ * @param stores the stores Dialtone is measured on, each in a slot of its own in every round
  */
 record Settings(
     String mode,
@@ -30,7 +31,8 @@ record Settings(
     List<Integer> e2eClients,
     double drainSeconds,
     List<Target> targets,
-    Optional<String> pinCpus) {
+    Optional<String> pinCpus,
+    List<DialtoneStore> stores) {
 
   Settings {
     if (rounds < 1) {
@@ -54,6 +56,10 @@ record Settings(
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("at least one target is needed");
     }
+    if (stores.isEmpty()) {
+      throw new IllegalArgumentException("at least one store is needed");
+    }
+    stores = List.copyOf(stores);
     clients = List.copyOf(clients);
     e2eClients = List.copyOf(e2eClients);
     targets = List.copyOf(targets);
@@ -62,12 +68,27 @@ record Settings(
   /** The full run: about seven minutes on a busy 2-core machine. */
   static Settings full() {
     return new Settings(
-        "full", 3, 4, 15, 0.05, 4, 1, 3, List.of(1, 16, 64), List.of(1, 16), 60, List.of(Target.values()), Optional.empty());
+        "full", 3, 4, 15, 0.05, 4, 1, 3, List.of(1, 16, 64), List.of(1, 16), 60, List.of(Target.values()), Optional.empty(),
+        List.of(DialtoneStore.SQLITE));
   }
 
-  /** The CI run: every code path, a few seconds of load, no timing asserted. */
+  /** The CI run: every code path (both stores) for a few seconds of load, no timing asserted. */
   static Settings smoke() {
     return new Settings(
-        "smoke", 1, 0.3, 0.3, 0.05, 4, 0.1, 0.3, List.of(1, 16, 64), List.of(1, 16), 30, List.of(Target.values()), Optional.empty());
+        "smoke", 1, 0.3, 0.3, 0.05, 4, 0.1, 0.3, List.of(1, 16, 64), List.of(1, 16), 30, List.of(Target.values()), Optional.empty(),
+        List.of(DialtoneStore.SQLITE, new DialtoneStore(DialtoneStore.Kind.POSTGRES, 1)));
+  }
+
+  /** The results' target keys in slot order: each store's Dialtone where Dialtone runs. */
+  List<String> targetKeys() {
+    List<String> keys = new java.util.ArrayList<>();
+    for (Target target : targets) {
+      if (target == Target.DIALTONE) {
+        stores.forEach(store -> keys.add(store.key()));
+      } else {
+        keys.add(target.key());
+      }
+    }
+    return keys;
   }
 }

@@ -53,6 +53,7 @@ public final class DialtoneServer implements AutoCloseable {
   private final DirectoryRegistry directory;
   private final WebServer webServer;
   private final BackgroundWork work;
+  private final RequestLog requestLog;
   private final Optional<ServerCertificate> certificate;
 
   private DialtoneServer(
@@ -61,12 +62,14 @@ public final class DialtoneServer implements AutoCloseable {
       DirectoryRegistry directory,
       WebServer webServer,
       BackgroundWork work,
+      RequestLog requestLog,
       Optional<ServerCertificate> certificate) {
     this.config = config;
     this.store = store;
     this.directory = directory;
     this.webServer = webServer;
     this.work = work;
+    this.requestLog = requestLog;
     this.certificate = certificate;
   }
 
@@ -95,6 +98,7 @@ public final class DialtoneServer implements AutoCloseable {
       throw e;
     }
     DirectoryRegistry directory = null;
+    RequestLog requestLog = new RequestLog();
     try {
       // Shared by every node on the store: a token one node signs verifies on all.
       SigningKeys keys = SigningKeys.shared(store, formerKeyFile(config), Clock.systemUTC().instant());
@@ -149,7 +153,8 @@ public final class DialtoneServer implements AutoCloseable {
                   dispatcher, errors, config.adminKey()),
               store,
               work,
-              errors);
+              errors,
+              requestLog);
       var server =
           WebServer.builder()
               .host(config.host())
@@ -174,11 +179,12 @@ public final class DialtoneServer implements AutoCloseable {
       }
       work.start();
       directory.start();
-      return new DialtoneServer(config, store, directory, webServer, work, certificate);
+      return new DialtoneServer(config, store, directory, webServer, work, requestLog, certificate);
     } catch (RuntimeException e) {
       if (directory != null) {
         directory.close();
       }
+      requestLog.close();
       store.close();
       certificate.ifPresent(ServerCertificate::close);
       throw e;
@@ -260,11 +266,12 @@ public final class DialtoneServer implements AutoCloseable {
       AdminApi admin,
       JdbcStore store,
       NodeControl node,
-      GraphErrors errors) {}
+      GraphErrors errors,
+      RequestLog requestLog) {}
 
   /** Wires every route. The one routing method, shared by {@link #start} and tests. */
   static void routing(HttpRouting.Builder routing, Components components) {
-    routing.addFilter(new RequestLog());
+    routing.addFilter(components.requestLog());
     routing.get("/health", (req, res) -> health(res, components.store(), components.node()));
     routing.get("/health/live", (req, res) -> live(res));
     components.admin().register(routing);
@@ -397,6 +404,7 @@ public final class DialtoneServer implements AutoCloseable {
   @Override
   public void close() {
     webServer.stop();
+    requestLog.close();
     directory.close();
     work.close();
     store.close();

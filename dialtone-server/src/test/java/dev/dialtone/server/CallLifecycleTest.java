@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dialtone.engine.call.Delivery;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
@@ -60,8 +61,22 @@ class CallLifecycleTest {
     return response.json().path("id").asText();
   }
 
+  /**
+   * Waits until the bot has received {@code count} notifications about the call and Dialtone has
+   * recorded them delivered. Only then may a test move the clock past a notification's lease: a
+   * delivery whose attempt is still being recorded would be claimed again and sent twice (delivery
+   * is at least once), which a real clock, 30 s later, never sees.
+   */
   static List<JsonNode> awaitNotifications(String callId, int count) {
     await().atMost(Duration.ofSeconds(20)).until(() -> bot.about(callId).size() >= count);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                server.store().deliveries(callId).stream()
+                        .filter(record -> record.state() == Delivery.State.DELIVERED)
+                        .count()
+                    >= count);
     return bot.about(callId);
   }
 

@@ -1,13 +1,22 @@
 package dev.dialtone.store;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The JSON text of the store's TEXT columns: call resources, notification bodies, timer data. */
+/**
+ * The JSON text of the store's TEXT columns: call resources, notification bodies, timer data.
+ *
+ * <p>Callers are mostly virtual threads, each new, for which Jackson's default per-thread buffer
+ * pool would allocate fresh buffers every time; the mapper shares one pool among all threads.
+ */
 final class Json {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper(
+          JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
 
   private Json() {}
 

@@ -109,10 +109,17 @@ public record StoreConfig(
         DEFAULT_QUEUE_CAPACITY);
   }
 
-  /** PostgreSQL at any {@code jdbc:postgresql:} URL, with two committers and eight readers. */
+  /**
+   * PostgreSQL at any {@code jdbc:postgresql:} URL, with one committer and eight readers. One
+   * committer makes the largest batches: while it waits for a commit's WAL flush, the next batch
+   * gathers in the queue, and every write in it shares that batch's statements and flush. A second
+   * committer halves the batches and doubles the statements and flushes per write; on two cores
+   * that cost more CPU per create (JVM and database) than the overlap gained. More committers
+   * ({@link #withWriters}) pay where flushes are slow and cores are many.
+   */
   public static StoreConfig postgres(String jdbcUrl, String user, String password) {
     return new StoreConfig(
-        jdbcUrl, user, password, 8, 2, DEFAULT_MAX_BATCH, DEFAULT_QUEUE_CAPACITY);
+        jdbcUrl, user, password, 8, 1, DEFAULT_MAX_BATCH, DEFAULT_QUEUE_CAPACITY);
   }
 
   public StoreConfig withReadPoolSize(int size) {

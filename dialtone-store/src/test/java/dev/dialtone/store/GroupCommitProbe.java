@@ -37,9 +37,9 @@ final class GroupCommitProbe {
     report.add(measure("SQLite file", StoreConfig.sqliteFile(fresh(root)), THREADS, CALLS));
     report.add(measure("SQLite file", StoreConfig.sqliteFile(fresh(root)), 1, BASELINE_CALLS));
     try (TestPostgres postgres = TestPostgres.start()) {
-      report.add(measure("PostgreSQL, 2 writers", postgres.newDatabase(), THREADS, CALLS));
       report.add(
-          measure("PostgreSQL, 1 writer", postgres.newDatabase().withWriters(1), THREADS, CALLS));
+          measure("PostgreSQL, 2 writers", postgres.newDatabase().withWriters(2), THREADS, CALLS));
+      report.add(measure("PostgreSQL, 1 writer", postgres.newDatabase(), THREADS, CALLS));
       report.add(measure("PostgreSQL", postgres.newDatabase(), 1, BASELINE_CALLS));
     }
     System.out.println();

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract on PostgreSQL, with the default two committers, and what only PostgreSQL does:
- * several nodes claiming from one database.
+ * The contract on PostgreSQL, with two committers (the default is one: two also cover committers
+ * that must not deadlock each other), and what only PostgreSQL does: several nodes claiming from
+ * one database.
  */
 class PostgresStoreTest extends CallStoreContract {
   private static TestPostgres postgres;
@@ -35,7 +36,7 @@ class PostgresStoreTest extends CallStoreContract {
 
   @Override
   protected Supplier<CallStore> newDatabase() {
-    StoreConfig config = postgres.newDatabase();
+    StoreConfig config = postgres.newDatabase().withWriters(2);
     return () -> JdbcStore.open(config);
   }
 

@@ -27,10 +27,10 @@ class StoreConfigTest {
   }
 
   @Test
-  void postgresHasTwoCommittersAndEightReadersByDefault() {
+  void postgresHasOneCommitterAndEightReadersByDefault() {
     StoreConfig config = StoreConfig.postgres("jdbc:postgresql://db/dialtone", "u", "p");
 
-    assertThat(config.writers()).isEqualTo(2);
+    assertThat(config.writers()).isEqualTo(1);
     assertThat(config.readPoolSize()).isEqualTo(8);
   }
 

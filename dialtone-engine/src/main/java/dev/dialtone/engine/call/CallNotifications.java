@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Builds the {@code commsNotifications} a change causes, in the shapes of the Create call page:
@@ -99,7 +98,7 @@ final class CallNotifications {
     body.putArray("value").add(item);
     long sequence = call.version() * STRIDE + index++;
     return new Notification(
-        UUID.randomUUID().toString(),
+        Ids.timeOrdered(now),
         call.id(),
         sequence,
         call.applicationId(),

@@ -95,9 +95,10 @@ public final class CallService {
     rules.checkMeeting(scenario);
 
     Instant now = clock.instant();
-    String id = UUID.randomUUID().toString();
-    ObjectNode resource =
-        schema.withoutUndeclared(representation(request, id, tenantId, source, scenario), CALL_TYPE);
+    String id = Ids.timeOrdered(now);
+    // Built here for this call alone, so pruned and then completed by Lifecycle.start in place.
+    ObjectNode resource = representation(request, id, tenantId, source, scenario);
+    schema.removeUndeclared(resource, CALL_TYPE);
     Call call =
         new Call(id, tenantId, caller.appId(), CallState.ESTABLISHING, now, now, 1, resource);
     CallChange change = Lifecycle.start(call, scenario, dir, now);
@@ -268,9 +269,11 @@ public final class CallService {
   }
 
   /**
-   * A copy of the request whose polymorphic values name their type in full ({@code
+   * The request with its polymorphic values naming their type in full ({@code
    * #microsoft.graph.appHostedMediaConfig}, whatever spelling the client used), so the rules below
-   * and everything stored compare one spelling. A call needs its media configuration.
+   * and everything stored compare one spelling. A call needs its media configuration. The client's
+   * body is left as it is: the result is a new object that shares the body's other values, which
+   * nothing below changes.
    */
   private ObjectNode canonicalTypes(ObjectNode request) {
     JsonNode mediaConfig = request.get("mediaConfig");
@@ -279,14 +282,17 @@ public final class CallService {
           "mediaConfig: a call needs its media configuration: {\"@odata.type\":"
               + " \"#microsoft.graph.serviceHostedMediaConfig\"} or #microsoft.graph.appHostedMediaConfig.");
     }
-    ObjectNode copy = request.deepCopy();
+    ObjectNode canonical = JSON.objectNode();
+    canonical.setAll(request);
     for (String name : new String[] {"mediaConfig", "meetingInfo"}) {
-      if (copy.get(name) instanceof ObjectNode value) {
+      if (request.get(name) instanceof ObjectNode value) {
         String declared = name.equals("mediaConfig") ? "microsoft.graph.mediaConfig" : "microsoft.graph.meetingInfo";
-        value.put("@odata.type", "#" + schema.resolveType(value, declared));
+        ObjectNode typed = value.deepCopy();
+        typed.put("@odata.type", "#" + schema.resolveType(value, declared));
+        canonical.set(name, typed);
       }
     }
-    return copy;
+    return canonical;
   }
 
   static boolean isType(JsonNode value, String qualifiedName) {

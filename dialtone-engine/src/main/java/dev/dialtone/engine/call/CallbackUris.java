@@ -5,12 +5,16 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Checks a {@code callbackUri}: absolute, allowed by the deployment's delivery policy, and {@code
  * https} (or {@code http} to loopback in the demo profile).
  */
 final class CallbackUris {
+  private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9.]+");
+  private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9a-fA-F:.]+");
+
   private CallbackUris() {}
 
   static void check(String value, CallPolicy policy) {
@@ -51,7 +55,8 @@ final class CallbackUris {
 
   /** An IPv4 literal (digits and dots) or an IPv6 one (hex and colons, at least one colon). */
   private static boolean isAddressLiteral(String host) {
-    return host.matches("[0-9.]+") || (host.indexOf(':') >= 0 && host.matches("[0-9a-fA-F:.]+"));
+    return IPV4_LITERAL.matcher(host).matches()
+        || (host.indexOf(':') >= 0 && IPV6_LITERAL.matcher(host).matches());
   }
 
   private static boolean isLoopback(String host) {

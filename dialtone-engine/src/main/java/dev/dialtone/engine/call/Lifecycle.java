@@ -63,9 +63,12 @@ final class Lifecycle {
   /**
    * The change that creates an outgoing call: its parties, the {@code establishing}
    * notification, the parties' first moves, the ringing timeout and the keepAlive expiry.
+   *
+   * @param created the call just made, whose resource nothing else holds yet: it is completed in
+   *     place (the scenario, the parties) and becomes the change's call's, rather than copied
    */
   static CallChange start(Call created, Scenario scenario, Directory directory, Instant now) {
-    ObjectNode resource = created.resourceCopy();
+    ObjectNode resource = created.resource();
     resource.put("@dialtone.scenario", scenario.name());
     List<Timer> timers = new ArrayList<>();
     var parties = Parties.all(resource);

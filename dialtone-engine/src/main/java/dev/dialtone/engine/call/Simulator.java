@@ -106,7 +106,7 @@ public final class Simulator {
     Bot bot = bot(dir, to);
     URI webhook = bot.app().callingWebhook().orElseThrow(() -> EngineException.invalidRequest(
         "Application '" + bot.app().appId() + "' has no calling-webhook in the directory, so it cannot be told of incoming calls."));
-    String id = UUID.randomUUID().toString();
+    String id = Ids.timeOrdered(now);
     ObjectNode resource = JSON.objectNode();
     resource.put("@odata.type", "#microsoft.graph.call");
     resource.put("state", CallState.INCOMING.wireName());

@@ -100,11 +100,19 @@ public final class GraphSchema {
    */
   public ObjectNode withoutUndeclared(ObjectNode value, String qualifiedTypeName) {
     ObjectNode copy = value.deepCopy();
+    removeUndeclared(copy, qualifiedTypeName);
+    return copy;
+  }
+
+  /**
+   * Like {@link #withoutUndeclared}, but removes those properties from {@code value} itself: for a
+   * value its caller has just built and owns alone, which need not be copied.
+   */
+  public void removeUndeclared(ObjectNode value, String qualifiedTypeName) {
     java.util.List<java.util.Map.Entry<ObjectNode, String>> found = new java.util.ArrayList<>();
     new Validator(model, (owner, name, path, type) -> found.add(java.util.Map.entry(owner, name)))
-        .validate(copy, type(qualifiedTypeName), false);
+        .validate(value, type(qualifiedTypeName), false);
     found.forEach(entry -> entry.getKey().remove(entry.getValue()));
-    return copy;
   }
 
   /** Reads a schema from CSDL XML; for tests and other subsets. */

@@ -1,5 +1,7 @@
 package dev.dialtone.server.graph;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dialtone.engine.EngineException;
 import dev.dialtone.engine.call.Call;
@@ -11,6 +13,10 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -139,14 +145,33 @@ public final class GraphEdge {
   }
 
   private static void sendCall(ServerResponse res, int status, Call call, String context) {
-    ObjectNode body = call.resourceCopy();
-    // Dialtone's own bookkeeping travels with the call as @dialtone.* annotations; never sent.
-    body.properties().removeIf(entry -> entry.getKey().startsWith("@dialtone."));
-    body.put("@odata.context", context);
     res.status(status);
     res.header(HeaderNames.CONTENT_TYPE, "application/json");
     res.header("OData-Version", "4.0");
-    res.send(Json.bytes(body));
+    res.send(callBody(call.resource(), context));
+  }
+
+  /**
+   * The call as the client sees it: its properties in their order, without Dialtone's own
+   * bookkeeping (the {@code @dialtone.*} annotations that travel with the stored call), then {@code
+   * @odata.context}. Written straight from the stored tree, which is not copied.
+   */
+  static byte[] callBody(ObjectNode resource, String context) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    try (JsonGenerator json = Json.MAPPER.createGenerator(out)) {
+      json.writeStartObject();
+      for (Map.Entry<String, JsonNode> property : resource.properties()) {
+        if (!property.getKey().startsWith("@dialtone.")) {
+          json.writeFieldName(property.getKey());
+          json.writeTree(property.getValue());
+        }
+      }
+      json.writeStringField("@odata.context", context);
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("a call could not be written as JSON", e);
+    }
+    return out.toByteArray();
   }
 
   private static void requireMethod(Method actual, Method allowed) {

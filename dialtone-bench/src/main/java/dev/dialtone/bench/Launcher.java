@@ -241,8 +241,13 @@ final class Launcher {
    * answers at once.
    */
   static void useEndToEndDirectory(Running running) {
+    putDirectory(running, "e2e-directory.yaml");
+  }
+
+  /** Replaces a demo-profile Dialtone's directory with the bench resource {@code yamlResource}. */
+  static void putDirectory(Running running, String yamlResource) {
     try {
-      Object document = new YAMLMapper().readValue(Resources.bytes("e2e-directory.yaml"), Object.class);
+      Object document = new YAMLMapper().readValue(Resources.bytes(yamlResource), Object.class);
       byte[] json = new ObjectMapper().writeValueAsBytes(document);
       HttpRequest request =
           HttpRequest.newBuilder(running.base().resolve("/dialtone/directory"))
@@ -255,10 +260,10 @@ final class Launcher {
         throw new BenchException("PUT /dialtone/directory answered " + response.statusCode() + ": " + response.body());
       }
     } catch (IOException e) {
-      throw new BenchException("cannot load the end-to-end directory: " + e.getMessage(), e);
+      throw new BenchException("cannot load the directory " + yamlResource + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new BenchException("interrupted while loading the end-to-end directory", e);
+      throw new BenchException("interrupted while loading the directory " + yamlResource, e);
     }
   }
 

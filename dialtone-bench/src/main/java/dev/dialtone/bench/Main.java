@@ -9,6 +9,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bin/bench}: runs the benchmark and writes its results. */
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
     description = {
       "Measures Dialtone's create-call throughput and latency beside two baselines started in the same run "
           + "(a static-201 Helidon server and WireMock standalone), and POST-to-established latency.",
-      "Writes dialtone-bench/target/bench-results.json and bench-results.md.",
+      "Writes dialtone-bench/target/bench-results.json and bench-results.md (--scenario scale: bench-scale.json and .md).",
       "Options left out take the values of the mode: a full run of a few minutes, or --smoke."
     },
     sortOptions = false)
@@ -28,6 +29,12 @@ public final class Main implements Callable<Integer> {
 
   @Option(names = "--smoke", description = "A few seconds in all, one round: checks that everything works; asserts no timing.")
   boolean smoke;
+
+  @Option(names = "--scenario", split = ",", paramLabel = "NAME", description = "What to measure: create (create calls beside the baselines), scale "
+      + "(memory and create latency with many live and stored calls, about 20 minutes). Full run: create; smoke: both.")
+  List<String> scenarios;
+
+  @Mixin ScaleScenario.Options scale = new ScaleScenario.Options();
 
   @Option(names = "--rounds", description = "Rounds; each runs every target once (full: 3, smoke: 1).")
   Integer rounds;
@@ -95,6 +102,10 @@ public final class Main implements Callable<Integer> {
             mode.drainSeconds(),
             targets != null ? targets.stream().map(Target::of).toList() : mode.targets(),
             Optional.ofNullable(pinTargets));
+    List<String> scenarios = this.scenarios != null ? this.scenarios : smoke ? List.of("create", "scale") : List.of("create");
+    if (!List.of("create", "scale").containsAll(scenarios)) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--scenario takes create and scale, got " + scenarios);
+    }
     Machine machine = Machine.describe();
     if (settings.pinCpus().isPresent() && !machine.tasksetAvailable()) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--pin-targets needs taskset, which this machine does not have");
@@ -107,15 +118,24 @@ public final class Main implements Callable<Integer> {
     Launcher launcher = new Launcher(root, settings.pinCpus(), dialtoneJvmArgs);
     Rounds.progress("%s run on %s", settings.mode(), machine.summary());
     try (CallbackReceiver receiver = CallbackReceiver.start()) {
-      launcher.requireArtefacts(settings.targets());
-      new Rounds(settings, launcher, receiver, results, work).run();
+      if (scenarios.contains("create")) {
+        launcher.requireArtefacts(settings.targets());
+        new Rounds(settings, launcher, receiver, results, work).run();
+      }
+      if (scenarios.contains("scale")) {
+        new ScaleScenario(settings, scale.sizes(smoke), machine, launcher, receiver, work).run(outDir).forEach(results::fail);
+      }
     } catch (BenchException e) {
       results.fail(e.getMessage());
     } finally {
-      results.write(outDir);
+      if (scenarios.contains("create")) {
+        results.write(outDir);
+      }
     }
-    System.out.println(results.markdown());
-    System.out.println("Results: " + outDir.resolve("bench-results.json") + " and " + outDir.resolve("bench-results.md"));
+    if (scenarios.contains("create")) {
+      System.out.println(results.markdown());
+      System.out.println("Results: " + outDir.resolve("bench-results.json") + " and " + outDir.resolve("bench-results.md"));
+    }
     List<String> failures = results.failures();
     if (!failures.isEmpty()) {
       System.err.println("bench: FAILED:");

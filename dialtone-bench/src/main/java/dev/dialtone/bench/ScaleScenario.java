@@ -31,13 +31,14 @@ import picocli.CommandLine.Option;
  * The first size, 0, is the same server fresh from its warm-up: the baseline every ratio divides
  * by. The static-201 ceiling's memory after the same warm-up is read for reference.
  *
- * <p><b>Stored calls.</b> After the same warm-up, one of the finished warm-up calls is the template:
- * before each measured window the harness brings the number of stored calls to exactly the size by
- * inserting copies of it ({@link ScaleStore}) or deleting the newest calls (those the previous
- * window created), with Dialtone idle, then measures create latency. Sizes grow (1,000, 100,000,
- * 1,000,000 by default) on the one running server, so every size is measured with the same JIT
- * state; each client count's {@link Settings#rounds()} windows are merged. At the end Dialtone is
- * restarted on the largest database and the time to its ready line is recorded.
+ * <p><b>Stored calls.</b> One Dialtone per size (1,000, 100,000, 1,000,000 by default), each given
+ * the same warm-up; one of its finished warm-up calls is its template. Before each measured window
+ * the harness brings that server's stored calls to exactly its size by inserting copies of the
+ * template ({@link ScaleStore}) or deleting the newest calls (those the previous window created),
+ * with Dialtone idle. Then {@link Settings#rounds()} rounds, each measuring every size at every
+ * client count in turn, as the create scenario interleaves its targets: the machine's drift and the
+ * JIT's falls on all sizes alike, and each p99 ratio is taken within a round. At the end the
+ * largest is restarted on its database and the time to its ready line is recorded.
  *
  * <p>The smoke run takes both phases at tiny sizes and leaves out the ceiling and the restart.
  */
@@ -169,7 +170,9 @@ final class ScaleScenario {
             live, memory.heapUsedBytes() / 1048576.0, memory.rssBytes() / 1048576.0, calls, timers);
         List<ScaleResults.Window> windows = new ArrayList<>();
         for (int clients : sizes.clients()) {
-          windows.add(window(dialtone, requests, store, clients, 1, ScaleStore::liveCalls, () -> {}));
+          Sample sample = sample(dialtone, requests, store, clients, ScaleStore::liveCalls);
+          progress(String.format(java.util.Locale.ROOT, "%,d live", live), clients, sample);
+          windows.add(merge(clients, List.of(sample)));
         }
         results.add(new ScaleResults.LivePoint(live, calls, timers, memory, windows));
       }
@@ -202,50 +205,112 @@ final class ScaleScenario {
 
   // ---- stored calls -----------------------------------------------------------------------
 
+  /** One Dialtone of the stored phase, holding one size. */
+  private record StoredServer(
+      int size, Path dir, Launcher.Running dialtone, CreateCallRequests requests, ScaleStore store, ScaleStore.Template template)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      store.close();
+      requests.close();
+      dialtone.close();
+    }
+  }
+
   private void storedPhase() {
-    Path dir = work.resolve("stored");
-    Launcher.Running dialtone = launcher.start(Target.DIALTONE, dir, log("scale-stored"), ceilingBody);
-    try (CreateCallRequests requests = CreateCallRequests.withTokens(dialtone.base(), body);
-        ScaleStore store = ScaleStore.open(database(dir))) {
+    List<StoredServer> servers = new ArrayList<>();
+    try {
+      for (int size : sizes.stored()) {
+        servers.add(startStored(size));
+      }
+      long inserted = 0;
+      double insertSeconds = 0;
+      for (StoredServer server : servers) {
+        long start = System.nanoTime();
+        long changed = reset(server);
+        if (changed > 0) {
+          inserted += changed;
+          insertSeconds += (System.nanoTime() - start) / 1e9;
+        }
+      }
+      results.copies(new ScaleResults.Copies(servers.get(0).template().shape(), servers.get(0).template().varyingIds(), insertSeconds, inserted));
+      // Rounds, as in the create scenario: each round measures every size at every client count,
+      // so the machine's drift (and the JIT's) falls on all sizes alike.
+      Map<String, List<Sample>> samples = new java.util.HashMap<>();
+      for (int round = 1; round <= settings.rounds(); round++) {
+        for (StoredServer server : servers) {
+          for (int clients : sizes.clients()) {
+            reset(server);
+            Sample sample = sample(server.dialtone(), server.requests(), server.store(), clients, ScaleStore::calls);
+            samples.computeIfAbsent(server.size() + "/" + clients, k -> new ArrayList<>()).add(sample);
+            progress("round " + round + ", " + String.format(java.util.Locale.ROOT, "%,d", server.size()) + " stored", clients, sample);
+          }
+        }
+      }
+      for (StoredServer server : servers) {
+        List<ScaleResults.Window> windows = new ArrayList<>();
+        for (int clients : sizes.clients()) {
+          windows.add(merge(clients, samples.get(server.size() + "/" + clients)));
+        }
+        awaitIdle(server.dialtone(), server.store(), seconds(settings.drainSeconds()), "reading memory");
+        server.store().checkpoint();
+        Map<String, Long> rows = new java.util.LinkedHashMap<>();
+        for (String table : List.of("calls", "notifications", "delivery_attempts", "timers")) {
+          rows.put(table, server.store().rows(table));
+        }
+        MemoryProbe.Reading memory = MemoryProbe.read(server.dialtone().process());
+        results.add(new ScaleResults.StoredPoint(server.size(), databaseBytes(server.dir()), rows, memory, windows));
+      }
+      if (!settings.mode().equals("smoke")) {
+        // A third start of Dialtone would add seconds to every CI run for one figure.
+        StoredServer largest = servers.get(servers.size() - 1);
+        largest.dialtone().close();
+        restart(largest.dir(), largest.store().calls());
+      }
+    } finally {
+      servers.forEach(StoredServer::close);
+    }
+  }
+
+  /** Starts the Dialtone that will hold {@code size} stored calls, warms it up, takes its template. */
+  private StoredServer startStored(int size) {
+    Path dir = work.resolve("stored-" + size);
+    Launcher.Running dialtone = launcher.start(Target.DIALTONE, dir, log("scale-stored-" + size), ceilingBody);
+    CreateCallRequests requests = null;
+    ScaleStore store = null;
+    try {
+      requests = CreateCallRequests.withTokens(dialtone.base(), body);
+      store = ScaleStore.open(database(dir));
       warmUp(dialtone, requests, store);
       ScaleStore.Template template = store.template(store.newestTerminatedCall(), fixedIds());
       Launcher.useEndToEndDirectory(dialtone);
-      AtomicLong inserted = new AtomicLong();
-      double[] insertSeconds = {0};
-      for (int size : sizes.stored()) {
-        List<ScaleResults.Window> windows = new ArrayList<>();
-        for (int clients : sizes.clients()) {
-          Runnable reset =
-              () -> {
-                awaitIdle(dialtone, store, seconds(settings.drainSeconds()), size + " stored calls");
-                long start = System.nanoTime();
-                long changed = store.bringTo(size, template, done -> progressEvery(done, size, start));
-                if (changed > 0) {
-                  inserted.addAndGet(changed);
-                  insertSeconds[0] += (System.nanoTime() - start) / 1e9;
-                  Rounds.progress("scale: %,d copies inserted in %.1f s", changed, (System.nanoTime() - start) / 1e9);
-                }
-              };
-          windows.add(window(dialtone, requests, store, clients, settings.rounds(), ScaleStore::calls, reset));
-        }
-        awaitIdle(dialtone, store, seconds(settings.drainSeconds()), "reading memory");
-        store.checkpoint();
-        Map<String, Long> rows = new java.util.LinkedHashMap<>();
-        for (String table : List.of("calls", "notifications", "delivery_attempts", "timers")) {
-          rows.put(table, store.rows(table));
-        }
-        MemoryProbe.Reading memory = MemoryProbe.read(dialtone.process());
-        results.add(new ScaleResults.StoredPoint(size, databaseBytes(dir), rows, memory, windows));
+      return new StoredServer(size, dir, dialtone, requests, store, template);
+    } catch (RuntimeException e) {
+      if (store != null) {
+        store.close();
       }
-      results.copies(new ScaleResults.Copies(template.shape(), template.varyingIds(), insertSeconds[0], inserted.get()));
-      dialtone.close();
-      if (!settings.mode().equals("smoke")) {
-        // A third start of Dialtone would add seconds to every CI run for one figure.
-        restart(dir, store.calls());
+      if (requests != null) {
+        requests.close();
       }
-    } finally {
       dialtone.close();
+      throw e;
     }
+  }
+
+  /**
+   * Brings {@code server}'s stored calls back to its size once Dialtone is idle: copies inserted,
+   * or the calls the last window created deleted.
+   *
+   * @return the calls inserted (positive) or deleted (negative)
+   */
+  private long reset(StoredServer server) {
+    awaitIdle(server.dialtone(), server.store(), seconds(settings.drainSeconds()), server.size() + " stored calls");
+    long start = System.nanoTime();
+    long changed = server.store().bringTo(server.size(), server.template(), done -> progressEvery(done, server.size(), start));
+    if (changed > 0) {
+      Rounds.progress("scale: %,d copies inserted in %.1f s", changed, (System.nanoTime() - start) / 1e9);
+    }
+    return changed;
   }
 
   /** Restarts Dialtone on the stored phase's database: time to its ready line, then one create. */
@@ -300,50 +365,64 @@ final class ScaleScenario {
         elapsed, created, store.callsByState(), jitCores);
   }
 
-  /**
-   * Create latency at {@code clients}: {@code repeats} windows, each after {@code before} and a
-   * wait for Dialtone to be idle, their histograms merged.
-   */
-  private ScaleResults.Window window(
+  /** One measured window and the calls counted around it. */
+  private record Sample(LoadGenerator.Result result, double cpuSeconds, long callsBefore, long callsAfter, double loadAverage) {}
+
+  /** One window of create load at {@code clients}, once Dialtone is idle. */
+  private Sample sample(
       Launcher.Running dialtone,
       CreateCallRequests requests,
       ScaleStore store,
       int clients,
-      int repeats,
-      java.util.function.ToLongFunction<ScaleStore> count,
-      Runnable before) {
+      java.util.function.ToLongFunction<ScaleStore> count) {
+    awaitIdle(dialtone, store, seconds(settings.drainSeconds()), clients + " clients");
+    long before = count.applyAsLong(store);
+    Cpu cpu = new Cpu(dialtone.process());
+    LoadGenerator.Result result =
+        LoadGenerator.run(dialtone.address(), requests::current, 201, clients, seconds(settings.warmupSeconds()),
+            seconds(settings.windowSeconds()), LoadGenerator.Observer.NONE, cpu);
+    dialtone.process().requireAlive();
+    check(dialtone, clients + " clients", result);
+    return new Sample(result, cpu.seconds(), before, count.applyAsLong(store), loadAverage());
+  }
+
+  /** The windows of one size and client count, their histograms merged. */
+  private ScaleResults.Window merge(int clients, List<Sample> samples) {
     Histogram latency = new Histogram(3);
     long requestsCounted = 0;
     long errors = 0;
     double cpuSeconds = 0;
-    long callsBefore = -1;
-    for (int r = 0; r < repeats; r++) {
-      before.run();
-      awaitIdle(dialtone, store, seconds(settings.drainSeconds()), clients + " clients");
-      if (callsBefore < 0) {
-        callsBefore = count.applyAsLong(store);
-      }
-      Cpu cpu = new Cpu(dialtone.process());
-      LoadGenerator.Result result =
-          LoadGenerator.run(dialtone.address(), requests::current, 201, clients, seconds(settings.warmupSeconds()),
-              seconds(settings.windowSeconds()), LoadGenerator.Observer.NONE, cpu);
-      dialtone.process().requireAlive();
-      check(dialtone, clients + " clients", result);
-      latency.add(result.latencyNanos());
-      requestsCounted += result.requests();
-      errors += result.errors();
-      cpuSeconds += cpu.seconds();
+    List<Double> p99 = new ArrayList<>();
+    for (Sample sample : samples) {
+      latency.add(sample.result().latencyNanos());
+      requestsCounted += sample.result().requests();
+      errors += sample.result().errors();
+      cpuSeconds += sample.cpuSeconds();
+      p99.add(ms(sample.result().latencyNanos(), 99));
     }
-    long callsAfter = count.applyAsLong(store);
-    double windowSeconds = repeats * settings.windowSeconds();
-    ScaleResults.Window w =
-        new ScaleResults.Window(
-            clients, repeats, callsBefore, callsAfter, requestsCounted, requestsCounted / windowSeconds,
-            ms(latency, 50), ms(latency, 99), ms(latency, 99.9), latency.getTotalCount() == 0 ? 0 : latency.getMaxValue() / 1e6,
-            requestsCounted == 0 ? 0 : cpuSeconds * 1e6 / requestsCounted, errors, loadAverage());
-    Rounds.progress("scale: %,d → %,d calls, %2d clients: %6.0f creates/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  %.0f CPU µs/create",
-        callsBefore, callsAfter, clients, w.throughput(), w.p50Ms(), w.p99Ms(), w.p999Ms(), w.cpuMicrosPerRequest());
-    return w;
+    double windowSeconds = samples.size() * settings.windowSeconds();
+    return new ScaleResults.Window(
+        clients,
+        samples.size(),
+        samples.stream().mapToLong(Sample::callsBefore).min().orElse(0),
+        samples.stream().mapToLong(Sample::callsAfter).max().orElse(0),
+        requestsCounted,
+        requestsCounted / windowSeconds,
+        ms(latency, 50),
+        ms(latency, 99),
+        ms(latency, 99.9),
+        latency.getTotalCount() == 0 ? 0 : latency.getMaxValue() / 1e6,
+        requestsCounted == 0 ? 0 : cpuSeconds * 1e6 / requestsCounted,
+        errors,
+        samples.stream().mapToDouble(Sample::loadAverage).max().orElse(0),
+        p99);
+  }
+
+  private static void progress(String what, int clients, Sample sample) {
+    Histogram h = sample.result().latencyNanos();
+    Rounds.progress("scale: %s, %2d clients (%,d → %,d calls): %6.0f creates/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  %.0f CPU µs/create",
+        what, clients, sample.callsBefore(), sample.callsAfter(), sample.result().throughput(), ms(h, 50), ms(h, 99), ms(h, 99.9),
+        sample.result().requests() == 0 ? 0 : sample.cpuSeconds() * 1e6 / sample.result().requests());
   }
 
   /**

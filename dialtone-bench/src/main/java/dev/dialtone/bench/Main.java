@@ -31,7 +31,7 @@ public final class Main implements Callable<Integer> {
   boolean smoke;
 
   @Option(names = "--scenario", split = ",", paramLabel = "NAME", description = "What to measure: create (create calls beside the baselines), scale "
-      + "(memory and create latency with many live and stored calls, about 20 minutes). Full run: create; smoke: both.")
+      + "(memory and create latency with many live and stored calls, about 25 minutes). Full run: create; smoke: both.")
   List<String> scenarios;
 
   @Mixin ScaleScenario.Options scale = new ScaleScenario.Options();

@@ -349,8 +349,13 @@ final class Launcher {
    * answers at once, on every node (each keeps its directory in memory).
    */
   static void useEndToEndDirectory(Running running) {
+    putDirectory(running, "e2e-directory.yaml");
+  }
+
+  /** Replaces a demo-profile Dialtone's directory with the bench resource {@code yamlResource}. */
+  static void putDirectory(Running running, String yamlResource) {
     try {
-      Object document = new YAMLMapper().readValue(Resources.bytes("e2e-directory.yaml"), Object.class);
+      Object document = new YAMLMapper().readValue(Resources.bytes(yamlResource), Object.class);
       byte[] json = new ObjectMapper().writeValueAsBytes(document);
       for (Node node : running.nodes()) {
         HttpRequest request =
@@ -365,10 +370,10 @@ final class Launcher {
         }
       }
     } catch (IOException e) {
-      throw new BenchException("cannot load the end-to-end directory: " + e.getMessage(), e);
+      throw new BenchException("cannot load the directory " + yamlResource + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new BenchException("interrupted while loading the end-to-end directory", e);
+      throw new BenchException("interrupted while loading the directory " + yamlResource, e);
     }
   }
 

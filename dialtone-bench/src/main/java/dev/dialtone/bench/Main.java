@@ -9,6 +9,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bin/bench}: runs the benchmark and writes its results. */
@@ -18,8 +19,9 @@ import picocli.CommandLine.Option;
     description = {
       "Measures Dialtone's create-call throughput and latency beside two baselines started in the same run "
           + "(a static-201 Helidon server and WireMock standalone), and POST-to-established latency; the delivery rate of a "
-          + "notification backlog beside a minimal sender; and the recovery of a backlog pending at a kill -9.",
-      "Writes dialtone-bench/target/bench-results.json and bench-results.md.",
+          + "notification backlog beside a minimal sender; the recovery of a backlog pending at a kill -9; and (--scenario scale) "
+          + "memory and create latency with many calls live or stored.",
+      "Writes dialtone-bench/target/bench-results.json and bench-results.md (--scenario scale: bench-scale.json and .md).",
       "Options left out take the values of the mode: a full run of a few minutes, or --smoke."
     },
     sortOptions = false)
@@ -29,6 +31,14 @@ public final class Main implements Callable<Integer> {
 
   @Option(names = "--smoke", description = "A few seconds in all, one round: checks that everything works; asserts no timing.")
   boolean smoke;
+
+  @Option(names = {"--scenario", "--scenarios"}, split = ",", paramLabel = "NAME", description = "What to measure, in each round "
+      + "in this order: create (create-call load beside the baselines, and end to end), delivery (a notification backlog to a "
+      + "local receiver, beside a minimal sender), recovery (a backlog pending at a kill -9); after the rounds, scale (memory "
+      + "and create latency with many live and stored calls, about 25 minutes). Full run: create, delivery, recovery; smoke: all four.")
+  List<String> scenarios;
+
+  @Mixin ScaleScenario.Options scale = new ScaleScenario.Options();
 
   @Option(names = "--rounds", description = "Rounds; each runs every target once (full: 3, smoke: 1).")
   Integer rounds;
@@ -75,11 +85,6 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--dialtone-jvm-arg", paramLabel = "ARG", description = "An extra JVM option for Dialtone (repeatable), e.g. "
       + "-XX:StartFlightRecording=filename=dialtone.jfr,settings=profile")
   List<String> dialtoneJvmArgs = new ArrayList<>();
-
-  @Option(names = "--scenarios", split = ",", description = "Scenarios to run in each round, in this order: create (create-call "
-      + "load beside the baselines, and end to end), delivery (a notification backlog to a local receiver, beside a minimal "
-      + "sender), recovery (a backlog pending at a kill -9); default all three.")
-  List<String> scenarios;
 
   @Option(names = "--delivery-calls", description = "Calls whose notifications (two each) make the delivery scenario's measured "
       + "backlog (full: 10000, smoke: 100); a first backlog half as large warms up.")
@@ -139,13 +144,16 @@ public final class Main implements Callable<Integer> {
             targets != null ? targets.stream().map(Target::of).toList() : mode.targets(),
             Optional.ofNullable(pinTargets),
             stores(mode));
-    List<String> chosen = scenarios != null ? scenarios : List.of("create", "delivery", "recovery");
+    List<String> all = List.of("create", "delivery", "recovery", "scale");
+    List<String> chosen =
+        scenarios != null ? scenarios : smoke ? all : List.of("create", "delivery", "recovery");
     for (String scenario : chosen) {
-      if (!List.of("create", "delivery", "recovery").contains(scenario)) {
+      if (!all.contains(scenario)) {
         throw new CommandLine.ParameterException(
-            new CommandLine(this), "no scenario '" + scenario + "'; they are create, delivery and recovery");
+            new CommandLine(this), "no scenario '" + scenario + "'; they are " + String.join(", ", all));
       }
     }
+    boolean roundsRun = chosen.stream().anyMatch(scenario -> !scenario.equals("scale"));
     DeliverySettings deliveryMode = smoke ? DeliverySettings.smoke() : DeliverySettings.full();
     int measuredCalls = deliveryCalls != null ? deliveryCalls : deliveryMode.deliveryCalls();
     DeliverySettings deliverySettings =
@@ -182,13 +190,20 @@ public final class Main implements Callable<Integer> {
         }
         deliveryRounds.round(round);
       }
+      if (chosen.contains("scale")) {
+        new ScaleScenario(settings, scale.sizes(smoke), machine, launcher, receiver, work).run(outDir).forEach(results::fail);
+      }
     } catch (BenchException e) {
       results.fail(e.getMessage());
     } finally {
-      results.write(outDir);
+      if (roundsRun) {
+        results.write(outDir);
+      }
     }
-    System.out.println(results.markdown());
-    System.out.println("Results: " + outDir.resolve("bench-results.json") + " and " + outDir.resolve("bench-results.md"));
+    if (roundsRun) {
+      System.out.println(results.markdown());
+      System.out.println("Results: " + outDir.resolve("bench-results.json") + " and " + outDir.resolve("bench-results.md"));
+    }
     List<String> failures = results.failures();
     if (!failures.isEmpty()) {
       System.err.println("bench: FAILED:");

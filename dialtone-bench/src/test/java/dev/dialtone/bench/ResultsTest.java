@@ -58,7 +58,7 @@ class ResultsTest {
     Settings settings =
         new Settings("test", 1, 0, 0, 0.05, 16, 0, 1, List.of(64), List.of(16), 1, List.of(Target.DIALTONE, Target.CEILING, Target.WIREMOCK),
             Optional.empty(), List.of(DialtoneStore.SQLITE, postgres));
-    Results results = new Results(settings, MACHINE);
+    Results results = new Results(settings, MACHINE, new DeliveryResults(DeliverySettings.smoke(), "test"));
     results.add(m(1, Target.DIALTONE, 64, 600, 8));
     results.add(m(1, postgres.key(), 64, 12_000, 9));
     results.add(m(1, Target.CEILING, 64, 20_000, 2));

@@ -138,7 +138,7 @@ final class Launcher {
 
   /**
    * Dialtone on the embedded store, or on a PostgreSQL server started here for this slot alone
-   * with each node its own process, port, data directory (its signing keys) and {@code --node-id};
+   * with each node its own process, port, data directory and {@code --node-id};
    * node {@code i > 0} logs beside {@code log} with {@code -node<i>} in the name.
    */
   private Running startDialtone(DialtoneStore store, Path workDir, Path log) {

@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The scale scenario ({@code bin/bench --scenario scale}): what Dialtone's memory and create
- * latency do as calls pile up. Two phases, each on its own Dialtone (embedded SQLite store, started
- * as {@link Launcher} starts it, with the harness's {@link CallbackReceiver} as the bot).
+ * latency do as calls pile up. Two phases, each with Dialtones of its own (embedded SQLite store,
+ * started as {@link Launcher} starts it, with the harness's {@link CallbackReceiver} as the bot).
  *
  * <p><b>Live calls.</b> After a JIT warm-up whose calls all end at once (a directory whose callee
  * answers and hangs up after 0 s), the end-to-end directory (callee answers at once and stays) is

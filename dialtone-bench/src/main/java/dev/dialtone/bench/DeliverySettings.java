@@ -41,11 +41,12 @@ record DeliverySettings(
   }
 
   /**
-   * The full run: a backlog of 20,000 notifications after one of 10,000 to warm up, and 10,000
-   * pending at the {@code kill -9} (the issue's figure).
+   * The full run: a backlog of 20,000 notifications after another as large to warm up (Dialtone's
+   * JIT still compiles through the first), and 10,000 pending at the {@code kill -9} (the issue's
+   * figure).
    */
   static DeliverySettings full() {
-    return new DeliverySettings(true, true, 5_000, 10_000, 5_000, 16, 64, 120, List.of(DeliveryTarget.values()));
+    return new DeliverySettings(true, true, 10_000, 10_000, 5_000, 16, 64, 120, List.of(DeliveryTarget.values()));
   }
 
   /**

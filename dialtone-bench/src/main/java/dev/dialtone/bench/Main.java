@@ -87,7 +87,7 @@ public final class Main implements Callable<Integer> {
   List<String> dialtoneJvmArgs = new ArrayList<>();
 
   @Option(names = "--delivery-calls", description = "Calls whose notifications (two each) make the delivery scenario's measured "
-      + "backlog (full: 10000, smoke: 100); a first backlog half as large warms up.")
+      + "backlog (full: 10000, smoke: 100); in a full run a first backlog as large warms up.")
   Integer deliveryCalls;
 
   @Option(names = "--recovery-calls", description = "Calls whose notifications (two each) are pending at the recovery scenario's "
@@ -160,7 +160,7 @@ public final class Main implements Callable<Integer> {
         new DeliverySettings(
             chosen.contains("delivery"),
             chosen.contains("recovery"),
-            deliveryCalls != null ? Math.max(1, deliveryCalls / 2) : deliveryMode.warmupCalls(),
+            deliveryCalls != null && !smoke ? deliveryCalls : deliveryMode.warmupCalls(),
             measuredCalls,
             recoveryCalls != null ? recoveryCalls : deliveryMode.recoveryCalls(),
             deliveryMode.creators(),

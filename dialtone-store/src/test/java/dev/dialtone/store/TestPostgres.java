@@ -13,8 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real PostgreSQL server for tests, run from the binaries Maven downloads (nothing installed).
  * Start one per test class and hand each test a {@link #newDatabase() database of its own}.
  *
- * <p>Commits are durable as in production ({@code synchronous_commit=on}; the embedded default
- * turns it off), so timings measured against it mean something.
+ * <p>Commits wait for their WAL flush as in production ({@code synchronous_commit=on}; the embedded
+ * default turns it off). {@code fsync} keeps the embedded default, off, so tests do not wait for
+ * the disk: these servers test behaviour, not durability or speed (the benchmark harness starts
+ * its PostgreSQL with {@code fsync=on}).
  */
 public final class TestPostgres implements AutoCloseable {
   private final EmbeddedPostgres postgres;

@@ -29,6 +29,7 @@ import org.sqlite.SQLiteConfig;
  * copies of a finished call Dialtone wrote itself.
  *
  * <p>A copy is the real call's rows (the {@code calls} row, its {@code notifications}, their {@code
+ * notification_bodies} and {@code
  * delivery_attempts}, its {@code timers}) with every UUID in them replaced by a fresh one, except
  * the directory's (tenant, application, callee), and every timestamp moved back by a second per
  * copy, so copies are older than anything Dialtone writes during the measurement. Copies are
@@ -39,7 +40,7 @@ final class ScaleStore implements AutoCloseable {
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   /** Children before parents on delete, parents first on insert. */
-  private static final List<String> TABLES = List.of("calls", "notifications", "delivery_attempts", "timers");
+  private static final List<String> TABLES = List.of("calls", "notifications", "notification_bodies", "delivery_attempts", "timers");
   private static final Set<String> TIME_COLUMNS =
       Set.of("created_at", "updated_at", "next_attempt_at", "at", "due_at", "lease_until");
   private static final long COPY_SPACING_MILLIS = 1_000;
@@ -157,6 +158,12 @@ final class ScaleStore implements AutoCloseable {
     rows.put("calls", select("SELECT * FROM calls WHERE id = ?", callId));
     rows.put("notifications", select("SELECT * FROM notifications WHERE call_id = ? ORDER BY sequence", callId));
     rows.put(
+        "notification_bodies",
+        select(
+            "SELECT * FROM notification_bodies WHERE notification_id IN (SELECT id FROM notifications WHERE call_id = ?)"
+                + " ORDER BY notification_id",
+            callId));
+    rows.put(
         "delivery_attempts",
         select(
             "SELECT * FROM delivery_attempts WHERE notification_id IN (SELECT id FROM notifications WHERE call_id = ?)"
@@ -195,6 +202,9 @@ final class ScaleStore implements AutoCloseable {
           "CREATE TEMP TABLE doomed AS SELECT id FROM calls ORDER BY created_at DESC LIMIT " + count);
       statement.executeUpdate(
           "DELETE FROM delivery_attempts WHERE notification_id IN"
+              + " (SELECT id FROM notifications WHERE call_id IN (SELECT id FROM temp.doomed))");
+      statement.executeUpdate(
+          "DELETE FROM notification_bodies WHERE notification_id IN"
               + " (SELECT id FROM notifications WHERE call_id IN (SELECT id FROM temp.doomed))");
       statement.executeUpdate("DELETE FROM notifications WHERE call_id IN (SELECT id FROM temp.doomed)");
       statement.executeUpdate("DELETE FROM timers WHERE call_id IN (SELECT id FROM temp.doomed)");

@@ -29,8 +29,7 @@ import org.sqlite.SQLiteConfig;
  * copies of a finished call Dialtone wrote itself.
  *
  * <p>A copy is the real call's rows (the {@code calls} row, its {@code notifications}, their {@code
- * notification_bodies} and {@code
- * delivery_attempts}, its {@code timers}) with every UUID in them replaced by a fresh one, except
+ * notification_bodies} and {@code delivery_attempts}, its {@code timers}) with every UUID in them replaced by a fresh one, except
  * the directory's (tenant, application, callee), and every timestamp moved back by a second per
  * copy, so copies are older than anything Dialtone writes during the measurement. Copies are
  * inserted in random id order, as real calls arrive, in transactions of {@value #BATCH} calls.

@@ -260,12 +260,6 @@ class CallLifecycleTest {
     assertThat(first.path("id").asText()).isEqualTo(messageId);
   }
 
-  static TestClient.Response admin(String method, String path, String body) {
-    return client.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-        .header("Authorization", "Bearer " + ServerConfig.DEMO_ADMIN_KEY).header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
-  }
-
   @Test
   void aPartyPressingKeys_sendsToneInfoUpdatesInOrder() {
     String userId = "98da8a1a-1b87-452c-a713-65d3f10b5555";
@@ -279,7 +273,7 @@ class CallLifecycleTest {
         .containsExactly("tone1", "pound");
     assertThat(all.get(3).path("resourceData").path("toneInfo").path("sequenceId").asLong())
         .isGreaterThan(all.get(2).path("resourceData").path("toneInfo").path("sequenceId").asLong());
-    TestClient.Response pressed = admin("POST", "/dialtone/calls/" + id + "/parties/user:" + userId + "/tones", "{\"tones\":\"*\"}");
+    TestClient.Response pressed = client.admin("POST", "/dialtone/calls/" + id + "/parties/user:" + userId + "/tones", "{\"tones\":\"*\"}");
     assertThat(pressed.status()).as(pressed.body()).isEqualTo(200);
     assertThat(awaitNotifications(id, 5).get(4).path("resourceData").path("toneInfo").path("tone").asText()).isEqualTo("star");
   }
@@ -295,11 +289,11 @@ class CallLifecycleTest {
     String id = response.json().path("id").asText();
     clock.advance(Duration.ofSeconds(1));
     awaitNotifications(id, 3);
-    assertThat(admin("POST", "/dialtone/calls/" + id + "/parties/user:98da8a1a-1b87-452c-a713-65d3f10b5555/join", null).status())
+    assertThat(client.admin("POST", "/dialtone/calls/" + id + "/parties/user:98da8a1a-1b87-452c-a713-65d3f10b5555/join", null).status())
         .isEqualTo(200);
     JsonNode joined = awaitNotifications(id, 4).get(3);
     assertThat(joined.path("resourceData").findValuesAsText("displayName")).contains("user1", "Bob", "John");
-    assertThat(admin("POST", "/dialtone/calls/" + id + "/parties/user:" + Demo.JOHN + "/hang-up", null).status())
+    assertThat(client.admin("POST", "/dialtone/calls/" + id + "/parties/user:" + Demo.JOHN + "/hang-up", null).status())
         .isEqualTo(200);
     JsonNode left = awaitNotifications(id, 5).get(4);
     assertThat(left.path("resourceData").findValuesAsText("displayName")).contains("user1", "Bob").doesNotContain("John");
@@ -309,14 +303,14 @@ class CallLifecycleTest {
   void faultInjection_failNext_isRetriedUntilTheBotGetsIt() {
     String id = create(p2p(Demo.JOHN));
     awaitNotifications(id, 1);
-    assertThat(admin("PUT", "/dialtone/faults/calls/" + id, "{\"fail-next\":2}").status()).isEqualTo(200);
+    assertThat(client.admin("PUT", "/dialtone/faults/calls/" + id, "{\"fail-next\":2}").status()).isEqualTo(200);
     clock.advance(Duration.ofSeconds(1));
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
       clock.advance(Duration.ofMillis(500));
       return bot.about(id).size() >= 2;
     });
-    JsonNode log = admin("GET", "/dialtone/calls/" + id + "/notifications", null).json();
+    JsonNode log = client.admin("GET", "/dialtone/calls/" + id + "/notifications", null).json();
     assertThat(log.get(1).path("attempts").size()).isEqualTo(3);
-    assertThat(admin("DELETE", "/dialtone/faults", null).status()).isEqualTo(204);
+    assertThat(client.admin("DELETE", "/dialtone/faults", null).status()).isEqualTo(204);
   }
 }

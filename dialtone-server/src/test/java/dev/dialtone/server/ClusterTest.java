@@ -79,7 +79,7 @@ class ClusterTest {
     TestClient b = new TestClient(node(database).baseUrl());
     String appId = "0e0e0e0e-1111-2222-3333-555555555555";
 
-    assertThat(admin(a, "PUT", "/dialtone/directory/applications/" + appId, application(appId)).status())
+    assertThat(a.admin("PUT", "/dialtone/directory/applications/" + appId, application(appId)).status())
         .isEqualTo(200);
 
     await().atMost(Duration.ofSeconds(10))
@@ -96,10 +96,10 @@ class ClusterTest {
     DialtoneServer a = node(database);
     DialtoneServer b = node(database);
     String userId = "7a7a7a7a-0000-4000-8000-000000000001";
-    assertThat(admin(new TestClient(a.baseUrl()), "PUT", "/dialtone/directory/users/" + userId, user(userId)).status())
+    assertThat(new TestClient(a.baseUrl()).admin("PUT", "/dialtone/directory/users/" + userId, user(userId)).status())
         .isEqualTo(200);
     String user1 = "98da8a1a-1b87-452c-a713-65d3f10b5555";
-    assertThat(admin(new TestClient(b.baseUrl()), "DELETE", "/dialtone/directory/users/" + user1, null).status())
+    assertThat(new TestClient(b.baseUrl()).admin("DELETE", "/dialtone/directory/users/" + user1, null).status())
         .isEqualTo(204);
     stop(a);
     stop(b);
@@ -116,7 +116,7 @@ class ClusterTest {
     Files.writeString(file, directoryFile("Contoso"));
     String userId = "7a7a7a7a-0000-4000-8000-000000000002";
     DialtoneServer first = node(database, file);
-    admin(new TestClient(first.baseUrl()), "PUT", "/dialtone/directory/users/" + userId, user(userId));
+    new TestClient(first.baseUrl()).admin("PUT", "/dialtone/directory/users/" + userId, user(userId));
     stop(first);
 
     DialtoneServer sameFile = node(database, file);
@@ -126,7 +126,7 @@ class ClusterTest {
     Files.writeString(file, directoryFile("Contoso Renamed"));
     TestClient changedFile = new TestClient(node(database, file).baseUrl());
 
-    var directory = admin(changedFile, "GET", "/dialtone/directory", null).json();
+    var directory = changedFile.admin("GET", "/dialtone/directory", null).json();
     assertThat(directory.path("users").findValuesAsText("id")).doesNotContain(userId);
     assertThat(directory.path("tenants").findValuesAsText("display-name")).containsExactly("Contoso Renamed");
   }
@@ -146,7 +146,7 @@ class ClusterTest {
       for (int i = 0; i < userIds.size(); i++) {
         TestClient node = nodes.get(i % 2);
         String id = userIds.get(i);
-        puts.add(executor.submit(() -> admin(node, "PUT", "/dialtone/directory/users/" + id, user(id))));
+        puts.add(executor.submit(() -> node.admin("PUT", "/dialtone/directory/users/" + id, user(id))));
       }
     }
 
@@ -195,28 +195,16 @@ class ClusterTest {
     }
   }
 
-  private static TestClient.Response admin(TestClient node, String method, String path, String body) {
-    return node.send(
-        HttpRequest.newBuilder(URI.create(node.base() + path))
-            .header("Content-Type", "application/json")
-            .header("Authorization", "Bearer " + ServerConfig.DEMO_ADMIN_KEY)
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body)));
-  }
-
   private static TestClient.Response anonymous(TestClient node, String path) {
     return node.send(HttpRequest.newBuilder(URI.create(node.base() + path)).GET());
   }
 
   private static List<String> appIds(TestClient node) {
-    return admin(node, "GET", "/dialtone/directory", null).json().path("applications").findValuesAsText("app-id");
+    return node.admin("GET", "/dialtone/directory", null).json().path("applications").findValuesAsText("app-id");
   }
 
   private static List<String> userIds(TestClient node) {
-    return admin(node, "GET", "/dialtone/directory", null).json().path("users").findValuesAsText("id");
+    return node.admin("GET", "/dialtone/directory", null).json().path("users").findValuesAsText("id");
   }
 
   private static String application(String appId) {

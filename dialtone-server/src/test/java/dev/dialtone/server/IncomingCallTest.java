@@ -31,7 +31,7 @@ class IncomingCallTest {
         + "\",\"display-name\":\"Calling Bot\",\"secrets\":[\"" + Demo.CALLING_BOT.secret() + "\"],"
         + "\"permissions\":[\"Calls.Initiate.All\",\"Calls.AccessMedia.All\",\"Calls.JoinGroupCall.All\"],"
         + "\"calling-webhook\":\"" + bot.url() + "\"}";
-    assertThat(admin("PUT", "/dialtone/directory/applications/" + Demo.CALLING_BOT.appId(), app).status()).isEqualTo(200);
+    assertThat(client.admin("PUT", "/dialtone/directory/applications/" + Demo.CALLING_BOT.appId(), app).status()).isEqualTo(200);
   }
 
   @AfterAll
@@ -40,14 +40,8 @@ class IncomingCallTest {
     server.close();
   }
 
-  static TestClient.Response admin(String method, String path, String body) {
-    return client.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-        .header("Authorization", "Bearer " + ServerConfig.DEMO_ADMIN_KEY).header("Content-Type", "application/json")
-        .method(method, HttpRequest.BodyPublishers.ofString(body)));
-  }
-
   static String johnCallsTheBot() {
-    TestClient.Response response = admin("POST", "/dialtone/incoming-calls",
+    TestClient.Response response = client.admin("POST", "/dialtone/incoming-calls",
         "{\"from\":\"user:" + Demo.JOHN + "\",\"to\":\"application:" + Demo.CALLING_BOT.appId() + "\"}");
     assertThat(response.status()).as(response.body()).isEqualTo(201);
     return response.json().path("id").asText();

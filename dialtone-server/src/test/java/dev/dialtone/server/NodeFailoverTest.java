@@ -59,14 +59,14 @@ class NodeFailoverTest {
     bot.answerAfter(Duration.ofMillis(100));
 
     // One admin change, made on one node, reaches the others through the database.
-    TestClient.Response put = admin(0, "PUT", "/dialtone/directory/users/" + ADELE,
+    TestClient.Response put = client(0).admin("PUT", "/dialtone/directory/users/" + ADELE,
         "{\"id\":\"" + ADELE + "\",\"tenant-id\":\"" + Demo.CONTOSO + "\",\"display-name\":\"Adele\","
             + "\"behaviour\":{\"after\":\"500ms\",\"hang-up-after\":\"3s\",\"tones\":\"12\"}}");
     assertThat(put.status()).as(put.body()).isEqualTo(200);
     for (int n = 1; n < 3; n++) {
       int node = n;
       await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-          assertThat(admin(node, "GET", "/dialtone/directory", null).body()).contains("\"hang-up-after\":\"3000ms\""));
+          assertThat(client(node).admin("GET", "/dialtone/directory", null).body()).contains("\"hang-up-after\":\"3000ms\""));
     }
 
     // A token one node issued is good on all of them.
@@ -82,7 +82,7 @@ class NodeFailoverTest {
     // Mid-call: the first calls are answered, tones pressed, nothing hung up yet.
     await().atMost(Duration.ofSeconds(30)).until(() -> bot.about(ids.get(0)).size() >= 2);
     nodes.get(0).kill();
-    TestClient.Response drained = admin(1, "POST", "/dialtone/drain", "{}");
+    TestClient.Response drained = client(1).admin("POST", "/dialtone/drain", "{}");
     assertThat(drained.status()).as(drained.body()).isEqualTo(200);
     TestClient.Response health = client(1).get("/health", null);
     assertThat(health.status()).isEqualTo(503);
@@ -92,7 +92,7 @@ class NodeFailoverTest {
     // The last node finishes every call (a dead node's leases run out first: 30 s).
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
       for (String id : ids) {
-        assertThat(admin(2, "GET", "/dialtone/calls/" + id, null).json().path("state").asText())
+        assertThat(client(2).admin("GET", "/dialtone/calls/" + id, null).json().path("state").asText())
             .as("call %s", id).isEqualTo("terminated");
         assertThat(delivered(id)).as("notifications of call %s", id).allMatch(state -> state.equals("delivered"));
       }
@@ -118,14 +118,14 @@ class NodeFailoverTest {
   /** The ids of the call's notifications, in sequence order, as the store holds them. */
   private List<String> notificationIds(String callId) {
     List<String> ids = new ArrayList<>();
-    admin(2, "GET", "/dialtone/calls/" + callId + "/notifications", null).json()
+    client(2).admin("GET", "/dialtone/calls/" + callId + "/notifications", null).json()
         .forEach(n -> ids.add(n.path("id").asText()));
     return ids;
   }
 
   private List<String> delivered(String callId) {
     List<String> states = new ArrayList<>();
-    admin(2, "GET", "/dialtone/calls/" + callId + "/notifications", null).json()
+    client(2).admin("GET", "/dialtone/calls/" + callId + "/notifications", null).json()
         .forEach(n -> states.add(n.path("state").asText()));
     return states;
   }
@@ -163,10 +163,4 @@ class NodeFailoverTest {
     return new TestClient(nodes.get(node).baseUrl());
   }
 
-  private TestClient.Response admin(int node, String method, String path, String body) {
-    return client(node).send(HttpRequest.newBuilder(URI.create(nodes.get(node).baseUrl() + path))
-        .header("Authorization", "Bearer " + ServerConfig.DEMO_ADMIN_KEY)
-        .header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
-  }
 }

@@ -88,6 +88,15 @@ final class TestClient {
             .DELETE());
   }
 
+  /** A request to the admin API with the demo profile's admin key; {@code body} null for none. */
+  Response admin(String method, String path, String body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", "Bearer " + ServerConfig.DEMO_ADMIN_KEY)
+            .header("Content-Type", "application/json")
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   Response send(HttpRequest.Builder request) {
     try {
       HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();

@@ -9,12 +9,15 @@ import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.uri.UriInfo;
 import io.helidon.common.uri.UriPath;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webclient.api.ClientUri;
-import io.helidon.webclient.api.HttpClientRequest;
-import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.Proxy;
-import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
+import io.helidon.webclient.http1.Http1ClientResponse;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
@@ -26,10 +29,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -74,7 +75,8 @@ import org.slf4j.LoggerFactory;
  *       how late it notices work that needs no wake-up here: notifications written by other nodes,
  *       retries coming due, leases of dead nodes running out. No busy polling: when a claim comes
  *       back short, the loop sleeps.
- *   <li><b>Connecting.</b> POSTs go through Helidon's {@link WebClient} (HTTP/1.1, keep-alive,
+ *   <li><b>Connecting.</b> POSTs go through Helidon's {@link Http1Client} (HTTP/1.1 only, so no
+ *       protocol discovery per request; keep-alive,
  *       redirects not followed: a {@code 3xx} is a failed attempt, since following it would leave
  *       the checked address; no proxy). The target passes the {@link DeliveryPolicy} before its
  *       host is resolved; then the WebClient's DNS hook, a {@link PolicyDnsResolver}, resolves the
@@ -107,6 +109,14 @@ public final class NotificationDispatcher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(NotificationDispatcher.class);
   private static final Pattern HEADER_SAFE = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+  // The same on every POST: their HTTP/1.1 bytes are encoded once.
+  private static final Header CONTENT_TYPE =
+      HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "application/json");
+  private static final Header ACCEPT = HeaderValues.createCached(HeaderNames.ACCEPT, "application/json");
+  private static final Header AGENT = HeaderValues.createCached(HeaderNames.USER_AGENT, USER_AGENT);
+  private static final HeaderName CHAIN_ID = HeaderNames.create("X-Microsoft-Skype-Chain-ID");
+  private static final HeaderName MESSAGE_ID = HeaderNames.create("X-Microsoft-Skype-Message-ID");
+  private static final HeaderName CLIENT_REQUEST_ID = HeaderNames.create("client-request-id");
 
   private enum State {
     NEW,
@@ -130,7 +140,7 @@ public final class NotificationDispatcher implements AutoCloseable {
   private final Duration postTimeout;
   private final Duration closeTimeout;
   private final boolean signed;
-  private final WebClient http;
+  private final Http1Client http;
   private final ExecutorService workers =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dialtone-notify-", 0).factory());
   private final Semaphore signal = new Semaphore(0);
@@ -158,7 +168,8 @@ public final class NotificationDispatcher implements AutoCloseable {
     this.closeTimeout = builder.closeTimeout;
     this.signed = builder.signed;
     this.http =
-        WebClient.builder()
+        Http1Client.builder()
+            .servicesDiscoverServices(false)
             .dnsResolver(new PolicyDnsResolver(policy, builder.resolver, connectTimeout))
             .proxy(Proxy.noProxy())
             .tls(
@@ -461,7 +472,7 @@ public final class NotificationDispatcher implements AutoCloseable {
       return Result.giveUp(denied.message());
     }
     byte[] body = claimed.body().getBytes(StandardCharsets.UTF_8);
-    Map<String, String> headers = headers(notification);
+    List<Header> headers = headers(notification);
     // The WebClient bounds the connect and every wait for the bot; this bounds the POST as a whole
     // (a bot trickling its answer a byte at a time must not hold the attempt past its lease).
     // Interrupting a virtual thread closes the socket it is blocked on.
@@ -484,7 +495,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     }
   }
 
-  private int send(URI target, Map<String, String> headers, byte[] body) {
+  private int send(URI target, List<Header> headers, byte[] body) {
     String scheme = target.getScheme().toLowerCase(Locale.ROOT);
     int defaultPort = scheme.equals("https") ? 443 : 80;
     int port = target.getPort() >= 0 ? target.getPort() : defaultPort;
@@ -519,11 +530,11 @@ public final class NotificationDispatcher implements AutoCloseable {
   }
 
   private int submit(
-      ClientUri uri, String host, Map<String, String> headers, byte[] body, boolean keepAlive) {
-    HttpClientRequest request = http.post().skipUriEncoding(true).keepAlive(keepAlive).uri(uri);
+      ClientUri uri, String host, List<Header> headers, byte[] body, boolean keepAlive) {
+    Http1ClientRequest request = http.post().skipUriEncoding(true).keepAlive(keepAlive).uri(uri);
     request.header(HeaderNames.HOST, host);
-    headers.forEach((name, value) -> request.header(HeaderNames.create(name), value));
-    try (HttpClientResponse response = request.submit(body)) {
+    headers.forEach(request::header);
+    try (Http1ClientResponse response = request.submit(body)) {
       return response.status().code();
     }
   }
@@ -607,19 +618,20 @@ public final class NotificationDispatcher implements AutoCloseable {
     return target.getHost() + ":" + (target.getPort() >= 0 ? target.getPort() : https ? 443 : 80);
   }
 
-  private Map<String, String> headers(Notification notification) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Content-Type", "application/json");
-    headers.put("Accept", "application/json");
+  private List<Header> headers(Notification notification) {
+    List<Header> headers = new ArrayList<>(7);
+    headers.add(CONTENT_TYPE);
+    headers.add(ACCEPT);
     if (signed) {
-      headers.put(
-          "Authorization",
-          "Bearer " + tokens.tokenFor(notification.applicationId(), notification.tenantId()));
+      headers.add(
+          HeaderValues.create(
+              HeaderNames.AUTHORIZATION,
+              "Bearer " + tokens.tokenFor(notification.applicationId(), notification.tenantId())));
     }
-    headers.put("User-Agent", USER_AGENT);
-    headers.put("X-Microsoft-Skype-Chain-ID", chainId(notification));
-    headers.put("X-Microsoft-Skype-Message-ID", notification.id());
-    headers.put("client-request-id", notification.id());
+    headers.add(AGENT);
+    headers.add(HeaderValues.create(CHAIN_ID, chainId(notification)));
+    headers.add(HeaderValues.create(MESSAGE_ID, notification.id()));
+    headers.add(HeaderValues.create(CLIENT_REQUEST_ID, notification.id()));
     return headers;
   }
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,13 +45,21 @@ final class ChildProcess implements AutoCloseable {
    * @throws BenchException if it cannot be started
    */
   static ChildProcess start(String name, List<String> command, Path log, Optional<String> pinCpus) {
+    return start(name, command, Map.of(), log, pinCpus);
+  }
+
+  /** Like {@link #start(String, List, Path, Optional)}, with {@code environment} added to this one's. */
+  static ChildProcess start(
+      String name, List<String> command, Map<String, String> environment, Path log, Optional<String> pinCpus) {
     List<String> full = new ArrayList<>();
     pinCpus.ifPresent(cpus -> full.addAll(List.of("taskset", "-c", cpus)));
     full.addAll(command);
     try {
       Files.createDirectories(log.getParent());
+      ProcessBuilder builder = new ProcessBuilder(full);
+      builder.environment().putAll(environment);
       Process process =
-          new ProcessBuilder(full)
+          builder
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))

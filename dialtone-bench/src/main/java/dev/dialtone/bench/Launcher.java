@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -172,28 +173,29 @@ final class Launcher {
 
   private Node startDialtoneNode(
       DialtoneStore store, int index, Optional<PostgresServer> database, Path dataDir, Path log, List<String> jvmArgs) {
-    List<String> command = new ArrayList<>(List.of(javaCommand, "--enable-native-access=ALL-UNNAMED"));
-    command.addAll(dialtoneJvmArgs);
-    command.addAll(jvmArgs);
-    Path server = root.resolve("dialtone-server/target");
-    command.addAll(
-        List.of(
-            "-cp",
-            serverJar() + File.pathSeparator + server.resolve("lib") + "/*",
-            "dev.dialtone.server.Main",
-            "--port",
-            "0",
-            // Measured over plain HTTP, like the baselines; no HTTPS listener to bind.
-            "--https-port",
-            "-1",
-            "--data-dir",
-            dataDir.toString(),
-            "--node-id",
-            "bench-node-" + index));
+    // Started as a user starts it, by ./dialtone (the JDK bin/java-env finds, its JVM options and
+    // class-data archive); this run's extra JVM options go in JDK_JAVA_OPTIONS, which java reads.
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                root.resolve("dialtone").toString(),
+                "--port",
+                "0",
+                // Measured over plain HTTP, like the baselines; no HTTPS listener to bind.
+                "--https-port",
+                "-1",
+                "--data-dir",
+                dataDir.toString(),
+                "--node-id",
+                "bench-node-" + index));
+    List<String> extraJvmArgs = new ArrayList<>(dialtoneJvmArgs);
+    extraJvmArgs.addAll(jvmArgs);
     database.ifPresent(
         postgres -> command.addAll(List.of("--store-url", postgres.jdbcUrl(), "--store-user", postgres.user())));
     String name = store.nodes() == 1 ? store.key() : store.key() + "-node" + index;
-    ChildProcess process = ChildProcess.start(name, command, log, pinCpus);
+    Map<String, String> environment =
+        extraJvmArgs.isEmpty() ? Map.of() : Map.of("JDK_JAVA_OPTIONS", String.join(" ", extraJvmArgs));
+    ChildProcess process = ChildProcess.start(name, command, environment, log, pinCpus);
     try {
       return new Node(process, URI.create(process.awaitLine(DIALTONE_READY, START_TIMEOUT)));
     } catch (RuntimeException e) {

@@ -38,11 +38,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -143,6 +143,7 @@ public final class NotificationDispatcher implements AutoCloseable {
   private final Http1Client http;
   private final ExecutorService workers =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dialtone-notify-", 0).factory());
+  private final ScheduledThreadPoolExecutor deadlines = deadlineTimer();
   private final Semaphore signal = new Semaphore(0);
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object lifecycle = new Object();
@@ -311,8 +312,18 @@ public final class NotificationDispatcher implements AutoCloseable {
       workers.shutdownNow();
       Thread.currentThread().interrupt();
     } finally {
+      deadlines.shutdownNow();
       http.closeResource();
     }
+  }
+
+  private static ScheduledThreadPoolExecutor deadlineTimer() {
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().name("dialtone-notify-deadlines").daemon().factory());
+    // Nearly every POST ends before its deadline: cancelled deadlines leave the queue at once.
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
   }
 
   private void run() {
@@ -451,7 +462,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     }
   }
 
-  private Result duplicate(Delivery.Claimed claimed) throws InterruptedException {
+  private Result duplicate(Delivery.Claimed claimed) {
     Result first = post(claimed);
     if (first.kind() != Kind.DELIVERED) {
       return first;
@@ -465,7 +476,7 @@ public final class NotificationDispatcher implements AutoCloseable {
         Kind.DELIVERED);
   }
 
-  private Result post(Delivery.Claimed claimed) throws InterruptedException {
+  private Result post(Delivery.Claimed claimed) {
     Notification notification = claimed.notification();
     URI target = notification.target();
     if (policy.checkTarget(target) instanceof DeliveryPolicy.Verdict.Denied denied) {
@@ -473,25 +484,66 @@ public final class NotificationDispatcher implements AutoCloseable {
     }
     byte[] body = claimed.body().getBytes(StandardCharsets.UTF_8);
     List<Header> headers = headers(notification);
-    // The WebClient bounds the connect and every wait for the bot; this bounds the POST as a whole
-    // (a bot trickling its answer a byte at a time must not hold the attempt past its lease).
-    // Interrupting a virtual thread closes the socket it is blocked on.
-    FutureTask<Integer> exchange = new FutureTask<>(() -> send(target, headers, body));
-    Thread.ofVirtual().name("dialtone-notify-post").start(exchange);
+    // The client bounds the connect and every wait for the bot; the deadline bounds the POST as a
+    // whole (a bot trickling its answer a byte at a time must not hold the attempt past its lease)
+    // by interrupting this thread, which closes the socket it is blocked on.
+    Deadline deadline = new Deadline(Thread.currentThread());
+    ScheduledFuture<?> timer = deadlines.schedule(deadline, postTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    int status;
     try {
-      int status = exchange.get(postTimeout.toNanos(), TimeUnit.NANOSECONDS);
-      return status >= 200 && status < 300
-          ? new Result(Optional.of(status), Optional.empty(), Kind.DELIVERED)
-          : Result.answered(status, "the bot answered " + status);
-    } catch (TimeoutException e) {
-      return Result.retry(
-          "timed out: the POST took longer than "
-              + postTimeout.toMillis()
-              + " ms (connect timeout + request timeout)");
-    } catch (ExecutionException e) {
-      return failed(target, e.getCause());
+      status = send(target, headers, body);
+    } catch (RuntimeException e) {
+      if (deadline.finish()) {
+        return timedOut();
+      }
+      return failed(target, e);
     } finally {
-      exchange.cancel(true);
+      timer.cancel(false);
+    }
+    if (deadline.finish()) {
+      return timedOut();
+    }
+    return status >= 200 && status < 300
+        ? new Result(Optional.of(status), Optional.empty(), Kind.DELIVERED)
+        : Result.answered(status, "the bot answered " + status);
+  }
+
+  private Result timedOut() {
+    return Result.retry(
+        "timed out: the POST took longer than "
+            + postTimeout.toMillis()
+            + " ms (connect timeout + request timeout)");
+  }
+
+  /**
+   * Interrupts the thread making a POST once the POST's time is up, unless the POST finished first.
+   * {@link #finish} settles which came first, and takes back the interrupt if the deadline came
+   * first, so that it cannot hit the thread later, while it records the attempt.
+   */
+  private static final class Deadline implements Runnable {
+    private final Thread thread;
+    private boolean finished;
+    private boolean fired;
+
+    Deadline(Thread thread) {
+      this.thread = thread;
+    }
+
+    @Override
+    public synchronized void run() {
+      if (!finished) {
+        fired = true;
+        thread.interrupt();
+      }
+    }
+
+    /** Called by the POSTing thread once the POST ended; true if the deadline came first. */
+    synchronized boolean finish() {
+      finished = true;
+      if (fired) {
+        Thread.interrupted();
+      }
+      return fired;
     }
   }
 

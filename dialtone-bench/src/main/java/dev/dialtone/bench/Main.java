@@ -182,6 +182,9 @@ public final class Main implements Callable<Integer> {
     try (CallbackReceiver receiver = CallbackReceiver.start()) {
       boolean create = chosen.contains("create");
       launcher.requireArtefacts(create ? settings.targets() : List.of(Target.DIALTONE));
+      if (!create || settings.targets().contains(Target.DIALTONE)) {
+        launcher.prepareDialtone(work.resolve("prepare"), work.resolve("logs").resolve("prepare.log"));
+      }
       Rounds rounds = new Rounds(settings, launcher, receiver, results, work);
       DeliveryRounds deliveryRounds = new DeliveryRounds(deliverySettings, launcher, receiver, results, delivery, work);
       for (int round = 1; round <= settings.rounds(); round++) {

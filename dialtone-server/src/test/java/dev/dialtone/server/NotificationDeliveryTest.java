@@ -90,6 +90,29 @@ class NotificationDeliveryTest {
   }
 
   @Test
+  void everyNotificationOfACall_carriesTheCallsChainId_whateverItsBodyHolds() {
+    try (CallbackReceiver own = new CallbackReceiver()) {
+      TestClient.Response created =
+          client.postJson("/v1.0/communications/calls", token(), CallLifecycleTest.p2pTo(own.url(), Demo.JOHN));
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      String id = created.json().path("id").asText();
+      String chain = created.json().path("callChainId").asText();
+      clock.advance(Duration.ofSeconds(1)); // John answers
+      await().atMost(Duration.ofSeconds(20)).until(() -> own.about(id).size() >= 2);
+      TestClient.Response pressed =
+          client.admin("POST", "/dialtone/calls/" + id + "/parties/user:" + Demo.JOHN + "/tones", "{\"tones\":\"1\"}");
+      assertThat(pressed.status()).as(pressed.body()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(20)).until(() -> own.about(id).size() >= 3);
+
+      List<CallbackReceiver.Received> received = own.received();
+      // The state notifications hold the callChainId, the tone's does not; the header is the same.
+      assertThat(received).extracting(r -> r.notification().path("resourceData").has("callChainId"))
+          .containsExactly(true, true, false);
+      assertThat(received).extracting(r -> r.header("X-Microsoft-Skype-Chain-ID")).containsOnly(chain);
+    }
+  }
+
+  @Test
   void pausedDelivery_queuesTheNotificationsUntilResumed_thenDeliversThemInOrder() {
     try (CallbackReceiver held = new CallbackReceiver()) {
       assertThat(delivery("PUT", "{\"paused\": true}").path("paused").asBoolean()).isTrue();

@@ -24,14 +24,15 @@ final class NotificationRows {
   static final String DELIVERED = "delivered";
   static final String GAVE_UP = "gave_up";
 
-  /** The columns {@link #read} maps, in its order, but for the body. */
-  private static final String COLUMNS = "id, call_id, sequence, app_id, tenant_id, target, created_at";
+  /** The columns {@link #read} maps, in its order, but for the body; then the chain id. */
+  private static final String COLUMNS =
+      "id, call_id, sequence, app_id, tenant_id, target, created_at, chain_id";
 
   /** A new notification: pending, due at once, never tried, not leased. */
   static final String INSERT =
       "INSERT INTO notifications ("
           + COLUMNS
-          + ", state, next_attempt_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0)";
+          + ", state, next_attempt_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0)";
 
   /** A new notification's body, written after its row. */
   static final String INSERT_BODY =
@@ -96,20 +97,27 @@ final class NotificationRows {
       String tenantId,
       String target,
       long createdAt,
+      String chainId,
       long nextAttemptAt,
       int attempts) {
 
     /**
-     * The notification, with its body.
+     * The notification, with its body as stored (not parsed: delivery POSTs it as it is).
      *
-     * @throws IllegalStateException if the body is not a JSON object or the target not a URI,
-     *     which the store never writes
+     * @throws IllegalStateException if the target is not a URI, which the store never writes
      */
     Delivery.Claimed withBody(String body) {
       return new Delivery.Claimed(
-          notification(id, callId, sequence, applicationId, tenantId, target, body, createdAt),
-          attempts,
-          body);
+          id,
+          callId,
+          sequence,
+          applicationId,
+          tenantId,
+          uri(id, target),
+          chainId,
+          Instant.ofEpochMilli(createdAt),
+          body,
+          attempts);
     }
   }
 
@@ -123,8 +131,9 @@ final class NotificationRows {
         row.getString(5),
         row.getString(6),
         row.getLong(7),
-        row.getLong(8),
-        row.getInt(9));
+        row.getString(8),
+        row.getLong(9),
+        row.getInt(10));
   }
 
   /** The pending notifications, counted on the partial indexes that hold only them. */
@@ -132,13 +141,13 @@ final class NotificationRows {
 
   /**
    * A call's notifications in sequence order, each with its body and joined with its attempts in
-   * number order: {@link #read}'s columns (1 to 8), state, next attempt time, then {@link
-   * #readAttempt}'s (11 to 15).
+   * number order: {@link #read}'s columns (1 to 8), state, next attempt time, {@link
+   * #readAttempt}'s (11 to 15), then the chain id (16).
    */
   static final String SELECT_DELIVERIES =
       "SELECT n.id, n.call_id, n.sequence, n.app_id, n.tenant_id, n.target, n.created_at, b.body,"
           + " n.state, n.next_attempt_at,"
-          + " a.number, a.at, a.status, a.latency_ms, a.error"
+          + " a.number, a.at, a.status, a.latency_ms, a.error, n.chain_id"
           + " FROM notifications n"
           + " JOIN notification_bodies b ON b.notification_id = n.id"
           + " LEFT JOIN delivery_attempts a ON a.notification_id = n.id"
@@ -155,7 +164,8 @@ final class NotificationRows {
     insert.setString(5, notification.tenantId());
     insert.setString(6, notification.target().toString());
     insert.setLong(7, notification.createdAt().toEpochMilli());
-    insert.setLong(8, notification.createdAt().toEpochMilli());
+    insert.setString(8, notification.chainId());
+    insert.setLong(9, notification.createdAt().toEpochMilli());
   }
 
   /** Binds the parameters of {@link #INSERT_BODY}; the body is JSON text made by the caller. */
@@ -206,7 +216,7 @@ final class NotificationRows {
   }
 
   /**
-   * The notification in columns 1 to 8 of a {@link #SELECT_DELIVERIES} row.
+   * The notification in columns 1 to 8 and 16 of a {@link #SELECT_DELIVERIES} row.
    *
    * @throws IllegalStateException if the row holds a body that is not a JSON object or a target
    *     that is not a URI, which the store never writes
@@ -219,6 +229,7 @@ final class NotificationRows {
         row.getString(4),
         row.getString(5),
         row.getString(6),
+        row.getString(16),
         row.getString(8),
         row.getLong(7));
   }
@@ -230,19 +241,30 @@ final class NotificationRows {
       String applicationId,
       String tenantId,
       String target,
+      String chainId,
       String body,
       long createdAt) {
     ObjectNode parsed = Json.readObject(body, "notification " + id, "body");
-    URI uri;
+    return new Notification(
+        id,
+        callId,
+        sequence,
+        applicationId,
+        tenantId,
+        uri(id, target),
+        chainId,
+        parsed,
+        Instant.ofEpochMilli(createdAt));
+  }
+
+  private static URI uri(String id, String target) {
     try {
-      uri = new URI(target);
+      return new URI(target);
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException(
           "notification " + id + " is stored with a target that is not a URI: " + e.getMessage(),
           e);
     }
-    return new Notification(
-        id, callId, sequence, applicationId, tenantId, uri, parsed, Instant.ofEpochMilli(createdAt));
   }
 
   /**

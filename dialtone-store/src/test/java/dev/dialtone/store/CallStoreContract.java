@@ -512,7 +512,7 @@ public abstract class CallStoreContract {
 
     Delivery.Claimed claimed = store.claimNotifications("x", T0, LEASE, 10).getFirst();
 
-    assertThat(claimed.notification()).isEqualTo(a.get(0));
+    assertThat(TestOutbox.notification(claimed)).isEqualTo(a.get(0));
     assertThat(TestOutbox.data(claimed.body())).isEqualTo(a.get(0).body());
   }
 
@@ -520,14 +520,14 @@ public abstract class CallStoreContract {
   public void aClaimCountsTheAttemptsRecordedSoFar() {
     List<Notification> a = notifications(newCall(), 1);
     assertThat(store.claimNotifications("x", T0, LEASE, 10))
-        .extracting(Delivery.Claimed::notification, Delivery.Claimed::attempts)
+        .extracting(TestOutbox::notification, Delivery.Claimed::attempts)
         .containsExactly(tuple(a.get(0), 0));
     store.recordAttempt(
         "x", attempt(a.get(0), 1, T0, 503), new Delivery.Outcome.RetryAt(T0.plusSeconds(1)));
 
     Instant second = T0.plusSeconds(1);
     assertThat(store.claimNotifications("x", second, LEASE, 10))
-        .extracting(Delivery.Claimed::notification, Delivery.Claimed::attempts)
+        .extracting(TestOutbox::notification, Delivery.Claimed::attempts)
         .containsExactly(tuple(a.get(0), 1));
     // x dies with attempt 2 unrecorded: the next owner's attempt is number 2 again.
     Instant third = second.plus(LEASE).plusMillis(1);
@@ -539,7 +539,7 @@ public abstract class CallStoreContract {
         "y", attempt(a.get(0), 2, third, 503), new Delivery.Outcome.RetryAt(third.plusSeconds(1)));
 
     assertThat(store.claimNotifications("y", third.plusSeconds(1), LEASE, 10))
-        .extracting(Delivery.Claimed::notification, Delivery.Claimed::attempts)
+        .extracting(TestOutbox::notification, Delivery.Claimed::attempts)
         .containsExactly(tuple(a.get(0), 2));
   }
 
@@ -835,7 +835,7 @@ public abstract class CallStoreContract {
   /** Claims as {@code owner} for {@link #LEASE}: the notifications leased. */
   protected List<Notification> claim(String owner, Instant now, int limit) {
     return store.claimNotifications(owner, now, LEASE, limit).stream()
-        .map(Delivery.Claimed::notification)
+        .map(TestOutbox::notification)
         .toList();
   }
 
@@ -878,7 +878,7 @@ public abstract class CallStoreContract {
                   // Bounded, so that a claim that loses rows ends the test instead of hanging it.
                   for (int round = 0; round < 10 * expected && claimed.get() < expected; round++) {
                     for (Delivery.Claimed c : store.claimNotifications(owner, T0, LEASE, 25)) {
-                      claims.merge(c.notification().id(), 1, Integer::sum);
+                      claims.merge(c.id(), 1, Integer::sum);
                       claimed.incrementAndGet();
                     }
                   }

@@ -128,6 +128,7 @@ abstract class CommitFailureContract {
               taken.applicationId(),
               taken.tenantId(),
               taken.target(),
+              taken.chainId(),
               taken.body(),
               taken.createdAt());
       Timer bRinging = timer(b.id(), TimerKind.RINGING_TIMEOUT, T0);

@@ -140,7 +140,7 @@ class JdbcStoreTest {
       assertThat(claimNotifications.claimed().get()).isEmpty();
       assertThat(claimTimers.claimed().get()).isEmpty();
       assertThat(store.claimNotifications("x", T0, Duration.ofSeconds(60), 10))
-          .extracting(Delivery.Claimed::notification)
+          .extracting(TestOutbox::notification)
           .containsExactly(created);
       assertThat(store.claimTimers("x", T0, Duration.ofSeconds(60), 10)).containsExactly(ringing);
       assertThat(store.commitStats()).isEqualTo(new GroupCommitter.Stats(4, 5, 3));

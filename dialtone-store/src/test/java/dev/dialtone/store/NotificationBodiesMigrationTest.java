@@ -72,7 +72,7 @@ class NotificationBodiesMigrationTest {
                 assertThat(record.notification().body()).isEqualTo(TestOutbox.data(BODY));
               });
       assertThat(store.claimNotifications("x", T0, Duration.ofMinutes(1), 10))
-          .extracting(Delivery.Claimed::notification)
+          .extracting(TestOutbox::notification)
           .singleElement()
           .satisfies(notification -> assertThat(notification.body()).isEqualTo(TestOutbox.data(BODY)));
     }

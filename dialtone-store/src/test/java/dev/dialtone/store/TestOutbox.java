@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dialtone.engine.call.Call;
 import dev.dialtone.engine.call.CallChange;
+import dev.dialtone.engine.call.Delivery;
 import dev.dialtone.engine.call.Notification;
 import dev.dialtone.engine.call.Timer;
 import dev.dialtone.engine.call.TimerKind;
@@ -39,6 +40,7 @@ public final class TestOutbox {
         TestCalls.APP,
         TestCalls.TENANT,
         URI.create("https://bot.contoso.com/callback?sequence=" + sequence),
+        "chain-of-" + callId,
         data(
             """
             {
@@ -57,6 +59,20 @@ public final class TestOutbox {
             """
                 .formatted(callId, sequence)),
         createdAt);
+  }
+
+  /** The notification a claim returned, its body parsed, to compare with the one written. */
+  public static Notification notification(Delivery.Claimed claimed) {
+    return new Notification(
+        claimed.id(),
+        claimed.callId(),
+        claimed.sequence(),
+        claimed.applicationId(),
+        claimed.tenantId(),
+        claimed.target(),
+        claimed.chainId(),
+        data(claimed.body()),
+        claimed.createdAt());
   }
 
   /** The call's timer of this kind, due at {@code dueAt}, with the conventional id. */

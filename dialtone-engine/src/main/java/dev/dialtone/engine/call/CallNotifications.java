@@ -104,6 +104,7 @@ final class CallNotifications {
         call.applicationId(),
         call.tenantId(),
         URI.create(callbackUri),
+        call.resource().path("callChainId").asText(call.id()),
         body,
         now);
   }

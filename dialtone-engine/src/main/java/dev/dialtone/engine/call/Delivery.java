@@ -1,5 +1,6 @@
 package dev.dialtone.engine.call;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,16 +38,32 @@ public final class Delivery {
   }
 
   /**
-   * A notification a claim leased, with what the dispatcher needs to make its next attempt.
+   * A notification a claim leased, as delivery needs it: the {@link Notification}'s fields but its
+   * body, which stays the JSON text the outbox holds (what is POSTed, never parsed or written out
+   * again), and the attempts so far.
    *
    * @param attempts how many attempts at it are recorded so far; the next one is number {@code
    *     attempts + 1}
-   * @param body the notification's body as the JSON text the outbox holds, the same JSON as {@code
-   *     notification.body()}: what is POSTed, without writing the tree out again for each attempt
    */
-  public record Claimed(Notification notification, int attempts, String body) {
+  public record Claimed(
+      String id,
+      String callId,
+      long sequence,
+      String applicationId,
+      String tenantId,
+      URI target,
+      String chainId,
+      Instant createdAt,
+      String body,
+      int attempts) {
     public Claimed {
-      Objects.requireNonNull(notification, "notification");
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(callId, "callId");
+      Objects.requireNonNull(applicationId, "applicationId");
+      Objects.requireNonNull(tenantId, "tenantId");
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(chainId, "chainId");
+      Objects.requireNonNull(createdAt, "createdAt");
       Objects.requireNonNull(body, "body");
       if (attempts < 0) {
         throw new IllegalArgumentException("attempts must not be negative, got " + attempts);

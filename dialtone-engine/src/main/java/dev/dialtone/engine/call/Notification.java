@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param tenantId the call's tenant (the token's {@code tid})
  * @param target where it is POSTed: the call's {@code callbackUri}, or the app's calling webhook
  *     for a new incoming call
+ * @param chainId what correlates the notifications of one call, sent as {@code
+ *     X-Microsoft-Skype-Chain-ID}: the call's {@code callChainId}, or its id if it has none; the
+ *     same for every notification of the call
  * @param body the {@code commsNotifications} envelope, exactly as POSTed
  * @param createdAt when the change that caused it was made
  */
@@ -26,6 +29,7 @@ public record Notification(
     String applicationId,
     String tenantId,
     URI target,
+    String chainId,
     ObjectNode body,
     Instant createdAt) {
   public Notification {
@@ -34,6 +38,7 @@ public record Notification(
     Objects.requireNonNull(applicationId, "applicationId");
     Objects.requireNonNull(tenantId, "tenantId");
     Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(chainId, "chainId");
     Objects.requireNonNull(body, "body");
     Objects.requireNonNull(createdAt, "createdAt");
   }

@@ -1,6 +1,5 @@
 package dev.dialtone.server.notify;
 
-import dev.dialtone.engine.call.Notification;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -149,17 +148,20 @@ public final class FaultInjection {
     active = !byApplication.isEmpty() || !byCall.isEmpty();
   }
 
-  /** Decides what happens to one delivery of {@code notification}, counting down fail-next-N. */
-  Plan plan(Notification notification) {
+  /**
+   * Decides what happens to one delivery of a notification of call {@code callId} to application
+   * {@code applicationId}, counting down fail-next-N.
+   */
+  Plan plan(String callId, String applicationId) {
     if (!active) {
       return Plan.NORMAL;
     }
     ConcurrentHashMap<String, Entry> map = byCall;
-    String key = notification.callId();
+    String key = callId;
     Entry entry = byCall.get(key);
     if (entry == null) {
       map = byApplication;
-      key = notification.applicationId();
+      key = applicationId;
       entry = byApplication.get(key);
     }
     if (entry == null) {

@@ -1,8 +1,6 @@
 package dev.dialtone.server.notify;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.dialtone.engine.call.Delivery;
-import dev.dialtone.engine.call.Notification;
 import dev.dialtone.engine.call.Outbox;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.socket.SocketOptions;
@@ -44,7 +42,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,7 +105,6 @@ public final class NotificationDispatcher implements AutoCloseable {
       "Dialtone/0.1 (Microsoft-Skype/3.0,(Calling/1.0) compatible)";
 
   private static final Logger log = LoggerFactory.getLogger(NotificationDispatcher.class);
-  private static final Pattern HEADER_SAFE = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
   // The same on every POST: their HTTP/1.1 bytes are encoded once.
   private static final Header CONTENT_TYPE =
       HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "application/json");
@@ -391,11 +387,10 @@ public final class NotificationDispatcher implements AutoCloseable {
     return submitted;
   }
 
-  private void attempt(Delivery.Claimed claimed) {
-    Notification notification = claimed.notification();
+  private void attempt(Delivery.Claimed notification) {
     try {
-      int number = claimed.nextAttemptNumber();
-      FaultInjection.Plan plan = faults.plan(notification);
+      int number = notification.nextAttemptNumber();
+      FaultInjection.Plan plan = faults.plan(notification.callId(), notification.applicationId());
       if (!plan.delay().isZero()) {
         Thread.sleep(plan.delay());
       }
@@ -410,8 +405,8 @@ public final class NotificationDispatcher implements AutoCloseable {
                         + plan.failuresLeft()
                         + " more to fail)");
             case DROP -> Result.retry("dropped by fault injection");
-            case SEND -> post(claimed);
-            case DUPLICATE -> duplicate(claimed);
+            case SEND -> post(notification);
+            case DUPLICATE -> duplicate(notification);
           };
       Duration latency = Duration.ofNanos(System.nanoTime() - started);
       if (Thread.currentThread().isInterrupted()) {
@@ -476,13 +471,12 @@ public final class NotificationDispatcher implements AutoCloseable {
         Kind.DELIVERED);
   }
 
-  private Result post(Delivery.Claimed claimed) {
-    Notification notification = claimed.notification();
+  private Result post(Delivery.Claimed notification) {
     URI target = notification.target();
     if (policy.checkTarget(target) instanceof DeliveryPolicy.Verdict.Denied denied) {
       return Result.giveUp(denied.message());
     }
-    byte[] body = claimed.body().getBytes(StandardCharsets.UTF_8);
+    byte[] body = notification.body().getBytes(StandardCharsets.UTF_8);
     List<Header> headers = headers(notification);
     // The client bounds the connect and every wait for the bot; the deadline bounds the POST as a
     // whole (a bot trickling its answer a byte at a time must not hold the attempt past its lease)
@@ -670,7 +664,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     return target.getHost() + ":" + (target.getPort() >= 0 ? target.getPort() : https ? 443 : 80);
   }
 
-  private List<Header> headers(Notification notification) {
+  private List<Header> headers(Delivery.Claimed notification) {
     List<Header> headers = new ArrayList<>(7);
     headers.add(CONTENT_TYPE);
     headers.add(ACCEPT);
@@ -681,23 +675,10 @@ public final class NotificationDispatcher implements AutoCloseable {
               "Bearer " + tokens.tokenFor(notification.applicationId(), notification.tenantId())));
     }
     headers.add(AGENT);
-    headers.add(HeaderValues.create(CHAIN_ID, chainId(notification)));
+    headers.add(HeaderValues.create(CHAIN_ID, notification.chainId()));
     headers.add(HeaderValues.create(MESSAGE_ID, notification.id()));
     headers.add(HeaderValues.create(CLIENT_REQUEST_ID, notification.id()));
     return headers;
-  }
-
-  /**
-   * The call's {@code callChainId} if the body carries one that is safe in a header; else its id.
-   */
-  static String chainId(Notification notification) {
-    for (JsonNode value : notification.body().path("value")) {
-      JsonNode chain = value.path("resourceData").path("callChainId");
-      if (chain.isTextual() && HEADER_SAFE.matcher(chain.asText()).matches()) {
-        return chain.asText();
-      }
-    }
-    return notification.callId();
   }
 
   private enum Kind {

@@ -320,6 +320,7 @@ class DeliveryConnectionTest {
             APP_ID,
             TENANT_ID,
             bot.uri(),
+            Notifications.CHAIN_ID,
             Notifications.body("call-1", "established"),
             START);
     outbox.add(notification);

@@ -60,9 +60,19 @@ final class FakeOutbox implements Outbox {
       if (!head.nextAttemptAt.isAfter(now) && !head.leasedUntil.isAfter(now)) {
         head.owner = owner;
         head.leasedUntil = now.plus(lease);
+        Notification n = head.notification;
         claimed.add(
             new Delivery.Claimed(
-                head.notification, head.attempts.size(), head.notification.body().toString()));
+                n.id(),
+                n.callId(),
+                n.sequence(),
+                n.applicationId(),
+                n.tenantId(),
+                n.target(),
+                n.chainId(),
+                n.createdAt(),
+                n.body().toString(),
+                head.attempts.size()));
       }
     }
     return claimed;

@@ -18,19 +18,19 @@ class FaultInjectionTest {
 
   @Test
   void byDefault_everyDeliveryIsSentAsIs() {
-    assertThat(faults.plan(notification)).isSameAs(FaultInjection.Plan.NORMAL);
+    assertThat(plan(notification)).isSameAs(FaultInjection.Plan.NORMAL);
   }
 
   @Test
   void failNext_countsDownThenClearsItself() {
     faults.setForApplication(Notifications.APP_ID, Faults.none().withFailNext(2));
 
-    assertThat(faults.plan(notification).action()).isEqualTo(Action.FAIL_503);
+    assertThat(plan(notification).action()).isEqualTo(Action.FAIL_503);
     assertThat(faults.forApplication(Notifications.APP_ID)).map(Faults::failNext).contains(1);
-    assertThat(faults.plan(notification))
+    assertThat(plan(notification))
         .extracting(FaultInjection.Plan::action, FaultInjection.Plan::failuresLeft)
         .containsExactly(Action.FAIL_503, 0);
-    assertThat(faults.plan(notification)).isSameAs(FaultInjection.Plan.NORMAL);
+    assertThat(plan(notification)).isSameAs(FaultInjection.Plan.NORMAL);
     assertThat(faults.forApplication(Notifications.APP_ID)).isEmpty();
   }
 
@@ -39,10 +39,10 @@ class FaultInjectionTest {
     faults.setForApplication(Notifications.APP_ID, Faults.none().withDrop(true));
     faults.setForCall("call-1", Faults.none().withDuplicate(true));
 
-    assertThat(faults.plan(notification).action()).isEqualTo(Action.DUPLICATE);
+    assertThat(plan(notification).action()).isEqualTo(Action.DUPLICATE);
     Notification otherCall =
         Notifications.of("call-2", 1, URI.create("https://bot.example/"), Instant.EPOCH);
-    assertThat(faults.plan(otherCall).action()).isEqualTo(Action.DROP);
+    assertThat(plan(otherCall).action()).isEqualTo(Action.DROP);
   }
 
   @Test
@@ -55,9 +55,9 @@ class FaultInjectionTest {
             .withDuplicate(true)
             .withFailNext(1));
 
-    assertThat(faults.plan(notification))
+    assertThat(plan(notification))
         .isEqualTo(new FaultInjection.Plan(Duration.ofMillis(20), Action.FAIL_503, 0));
-    assertThat(faults.plan(notification))
+    assertThat(plan(notification))
         .isEqualTo(new FaultInjection.Plan(Duration.ofMillis(20), Action.DROP, 0));
   }
 
@@ -67,7 +67,7 @@ class FaultInjectionTest {
     faults.setForCall("call-1", Faults.none());
 
     assertThat(faults.forCall("call-1")).isEmpty();
-    assertThat(faults.plan(notification)).isSameAs(FaultInjection.Plan.NORMAL);
+    assertThat(plan(notification)).isSameAs(FaultInjection.Plan.NORMAL);
   }
 
   @Test
@@ -75,5 +75,9 @@ class FaultInjectionTest {
     assertThatThrownBy(() -> Faults.none().withDelay(Duration.ofSeconds(11)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("between 0 and 10000 ms, got 11000 ms");
+  }
+
+  private FaultInjection.Plan plan(Notification notification) {
+    return faults.plan(notification.callId(), notification.applicationId());
   }
 }

@@ -406,9 +406,9 @@ class NotificationDispatcherTest {
   }
 
   @Test
-  void chainIdHeader_isTheCallIdWhenTheBodyHasNoChainId() {
+  void chainIdHeader_isTheNotificationsChainId_notWhatTheBodySays() {
     Notification plain = add("call-1", 1, bot.uri());
-    Notification withoutChain =
+    Notification otherChain =
         new Notification(
             "n-2",
             "call-2",
@@ -416,9 +416,10 @@ class NotificationDispatcherTest {
             APP_ID,
             TENANT_ID,
             bot.uri(),
-            Notifications.body("call-2", "establishing").without("value"),
+            "call-2",
+            Notifications.body("call-2", "establishing"),
             START);
-    outbox.add(withoutChain);
+    outbox.add(otherChain);
 
     dispatcher.deliverDueOnce();
 

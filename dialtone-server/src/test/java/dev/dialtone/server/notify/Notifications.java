@@ -27,6 +27,7 @@ final class Notifications {
         APP_ID,
         TENANT_ID,
         target,
+        CHAIN_ID,
         body(callId, "established"),
         createdAt);
   }

@@ -28,6 +28,12 @@ final class NotificationRows {
   private static final String COLUMNS =
       "id, call_id, sequence, app_id, tenant_id, target, created_at, chain_id";
 
+  /**
+   * A stored notification's chain id: rows written before migration V6 have none, and take their
+   * call's id, as delivery used then.
+   */
+  private static final String CHAIN_ID = "COALESCE(chain_id, call_id)";
+
   /** A new notification: pending, due at once, never tried, not leased. */
   static final String INSERT =
       "INSERT INTO notifications ("
@@ -69,8 +75,8 @@ final class NotificationRows {
         + " WHERE p.call_id = n.call_id AND p.state = 'pending' AND p.sequence < n.sequence)"
         + " ORDER BY n.next_attempt_at LIMIT ?"
         + lockClause
-        + ") RETURNING "
-        + COLUMNS
+        + ") RETURNING id, call_id, sequence, app_id, tenant_id, target, created_at, "
+        + CHAIN_ID
         + ", next_attempt_at, attempts";
   }
 
@@ -147,7 +153,7 @@ final class NotificationRows {
   static final String SELECT_DELIVERIES =
       "SELECT n.id, n.call_id, n.sequence, n.app_id, n.tenant_id, n.target, n.created_at, b.body,"
           + " n.state, n.next_attempt_at,"
-          + " a.number, a.at, a.status, a.latency_ms, a.error, n.chain_id"
+          + " a.number, a.at, a.status, a.latency_ms, a.error, COALESCE(n.chain_id, n.call_id)"
           + " FROM notifications n"
           + " JOIN notification_bodies b ON b.notification_id = n.id"
           + " LEFT JOIN delivery_attempts a ON a.notification_id = n.id"

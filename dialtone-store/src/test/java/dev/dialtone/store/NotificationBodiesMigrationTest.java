@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Migration 3 moves the bodies of the notifications a database already holds into their own table:
- * a pending notification stored before it is delivered after it as it was.
+ * Migration 5 moves the bodies of the notifications a database already holds into their own table,
+ * and migration 6 adds a chain id that older rows lack: a pending notification stored before both
+ * is delivered after them as it was, with its call's id as its chain id.
  */
 class NotificationBodiesMigrationTest {
   private static final String BODY =
@@ -70,11 +71,16 @@ class NotificationBodiesMigrationTest {
               record -> {
                 assertThat(record.notification().id()).isEqualTo(id);
                 assertThat(record.notification().body()).isEqualTo(TestOutbox.data(BODY));
+                assertThat(record.notification().chainId()).isEqualTo(callId);
               });
       assertThat(store.claimNotifications("x", T0, Duration.ofMinutes(1), 10))
           .extracting(TestOutbox::notification)
           .singleElement()
-          .satisfies(notification -> assertThat(notification.body()).isEqualTo(TestOutbox.data(BODY)));
+          .satisfies(
+              notification -> {
+                assertThat(notification.body()).isEqualTo(TestOutbox.data(BODY));
+                assertThat(notification.chainId()).isEqualTo(callId);
+              });
     }
   }
 }

@@ -73,16 +73,16 @@ import org.slf4j.LoggerFactory;
  *       retries coming due, leases of dead nodes running out. No busy polling: when a claim comes
  *       back short, the loop sleeps.
  *   <li><b>Connecting.</b> POSTs go through Helidon's {@link Http1Client} (HTTP/1.1 only, so no
- *       protocol discovery per request; keep-alive,
- *       redirects not followed: a {@code 3xx} is a failed attempt, since following it would leave
- *       the checked address; no proxy). The target passes the {@link DeliveryPolicy} before its
- *       host is resolved; then the WebClient's DNS hook, a {@link PolicyDnsResolver}, resolves the
- *       host for each new connection, runs the policy on every address, and hands the WebClient one
+ *       protocol discovery per request; keep-alive; redirects not followed: a {@code 3xx} is a
+ *       failed attempt, since following it would leave the checked address; no proxy). The
+ *       deadline of a POST as a whole interrupts the thread making it. The target passes the {@link DeliveryPolicy} before its
+ *       host is resolved; then the client's DNS hook, a {@link PolicyDnsResolver}, resolves the
+ *       host for each new connection, runs the policy on every address, and hands the client one
  *       of exactly those addresses to connect to, or fails the POST with the policy's verdict. So
  *       no connection is ever opened to an address the policy has not passed (no DNS-rebinding
  *       window), while {@code Host}, SNI and the certificate check use the URI's host. A denied
  *       target is given up at once: retrying cannot change the verdict, except a DNS answer, which
- *       a retry must not be allowed to fish for. The WebClient tries one address per connection; if
+ *       a retry must not be allowed to fish for. The client tries one address per connection; if
  *       it refuses, the attempt fails and is tried again later. A POST whose connection closes with
  *       no answer (most likely a kept-alive one the bot just closed as idle) is sent once more at
  *       once, on a new connection.
@@ -457,12 +457,12 @@ public final class NotificationDispatcher implements AutoCloseable {
     }
   }
 
-  private Result duplicate(Delivery.Claimed claimed) {
-    Result first = post(claimed);
+  private Result duplicate(Delivery.Claimed notification) {
+    Result first = post(notification);
     if (first.kind() != Kind.DELIVERED) {
       return first;
     }
-    Result second = post(claimed);
+    Result second = post(notification);
     String how =
         second.status().map(status -> "answered " + status).orElse(second.error().orElse("failed"));
     return new Result(
@@ -560,7 +560,7 @@ public final class NotificationDispatcher implements AutoCloseable {
                     .path(UriPath.createFromDecoded(pathAndQuery))
                     .build())
             .skipUriEncoding(true);
-    // The WebClient would write the port even where it is the scheme's default.
+    // The client would write the port even where it is the scheme's default.
     String host = target.getHost() + (port == defaultPort ? "" : ":" + port);
     try {
       return submit(uri, host, headers, body, true);
@@ -625,13 +625,13 @@ public final class NotificationDispatcher implements AutoCloseable {
       }
     }
     if (failure instanceof IllegalArgumentException) {
-      // The WebClient refuses a header or URI that could split or smuggle the request.
+      // The client refuses a header or URI that could split or smuggle the request.
       return Result.giveUp("cannot build the request: " + failure.getMessage());
     }
     return Result.retry(describe(failure));
   }
 
-  /** The distinct messages down a chain of causes, e.g. the TLS failure under the WebClient's. */
+  /** The distinct messages down a chain of causes, e.g. the TLS failure under the client's. */
   private static String describe(Throwable failure) {
     List<String> messages = new ArrayList<>();
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The DNS hook of Helidon's WebClient, made the {@link DeliveryPolicy}'s gate: the WebClient asks
+ * The DNS hook of Helidon's web client, made the {@link DeliveryPolicy}'s gate: the client asks
  * it for the address of every new connection, and connects to the address it returns, never to one
  * it looked up itself.
  *
@@ -28,7 +28,7 @@ import java.util.concurrent.TimeoutException;
  * checked when it was opened.
  *
  * <p>The address returned carries the host name ({@link InetAddress#getByAddress(String, byte[])}),
- * because the WebClient takes the TLS peer host from it: SNI and the certificate check are then by
+ * because the client takes the TLS peer host from it: SNI and the certificate check are then by
  * the URI's host, not by the address or its reverse lookup.
  */
 final class PolicyDnsResolver implements DnsResolver {
@@ -56,7 +56,7 @@ final class PolicyDnsResolver implements DnsResolver {
         instanceof DeliveryPolicy.Verdict.Denied denied) {
       throw Refusal.denied(denied);
     }
-    // All passed; take the one the WebClient's address-family preference puts first.
+    // All passed; take the one the client's address-family preference puts first.
     InetAddress[] preferred = lookup.filter(addresses.toArray(InetAddress[]::new));
     InetAddress chosen = preferred.length > 0 ? preferred[0] : addresses.get(0);
     try {

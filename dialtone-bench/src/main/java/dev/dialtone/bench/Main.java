@@ -35,7 +35,7 @@ public final class Main implements Callable<Integer> {
   @Option(names = {"--scenario", "--scenarios"}, split = ",", paramLabel = "NAME", description = "What to measure, in each round "
       + "in this order: create (create-call load beside the baselines, and end to end), delivery (a notification backlog to a "
       + "local receiver, beside a minimal sender), recovery (a backlog pending at a kill -9); after the rounds, scale (memory "
-      + "and create latency with many live and stored calls, about 25 minutes). Full run: create, delivery, recovery; smoke: all four.")
+      + "and create latency with many live and stored calls, 10-25 minutes). Full run: create, delivery, recovery; smoke: all four.")
   List<String> scenarios;
 
   @Mixin ScaleScenario.Options scale = new ScaleScenario.Options();

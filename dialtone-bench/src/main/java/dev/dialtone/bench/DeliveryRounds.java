@@ -105,19 +105,7 @@ final class DeliveryRounds {
       awaitArrivals(arrivals, running.nodes().getFirst().process());
       Cpu after = Cpu.of(running.nodes().getFirst().process());
       awaitNothingPending(running);
-      double seconds = (arrivals.lastNanos() - arrivals.firstNanos()) / 1e9;
-      double window = (arrivals.lastNanos() - resumed) / 1e9;
-      return new DeliveryResults.Measurement(
-          round,
-          target.key(),
-          notifications,
-          seconds,
-          arrivals.perSecond(),
-          window,
-          after.target(before) / window,
-          after.target(before) * 1e6 / notifications,
-          after.jit(before) / window,
-          after.harness(before) / window);
+      return measurement(round, target.key(), notifications, arrivals, resumed, before, after);
     } finally {
       receiver.detachArrivals();
     }
@@ -148,19 +136,8 @@ final class DeliveryRounds {
       if (!process.awaitExit(Duration.ofSeconds(30)).map(status -> status == 0).orElse(false)) {
         throw new BenchException("the sender did not finish cleanly; see " + log);
       }
-      double seconds = (arrivals.lastNanos() - arrivals.firstNanos()) / 1e9;
       DeliveryResults.Measurement m =
-          new DeliveryResults.Measurement(
-              round,
-              DeliveryTarget.SENDER.key(),
-              notifications,
-              seconds,
-              arrivals.perSecond(),
-              seconds,
-              after.target(before) / seconds,
-              after.target(before) * 1e6 / notifications,
-              after.jit(before) / seconds,
-              after.harness(before) / seconds);
+          measurement(round, DeliveryTarget.SENDER.key(), notifications, arrivals, arrivals.firstNanos(), before, after);
       delivery.add(m);
       Rounds.progress(
           "round %d %-17s %,d notifications: %,.0f/s (%.2f s)  CPU %.2f cores, %.0f µs/notification  harness %.2f cores",
@@ -254,6 +231,27 @@ final class DeliveryRounds {
       Thread.currentThread().interrupt();
       throw new BenchException("interrupted", e);
     }
+  }
+
+  /**
+   * A delivery of {@code notifications}, its rate over their arrivals, its CPU (read at {@code
+   * before} and {@code after}) over the window from {@code startNanos} to the last arrival.
+   */
+  private static DeliveryResults.Measurement measurement(
+      int round, String key, long notifications, Arrivals arrivals, long startNanos, Cpu before, Cpu after) {
+    double seconds = (arrivals.lastNanos() - arrivals.firstNanos()) / 1e9;
+    double window = (arrivals.lastNanos() - startNanos) / 1e9;
+    return new DeliveryResults.Measurement(
+        round,
+        key,
+        notifications,
+        seconds,
+        arrivals.perSecond(),
+        window,
+        after.target(before) / window,
+        after.target(before) * 1e6 / notifications,
+        after.jit(before) / window,
+        after.harness(before) / window);
   }
 
   /** CPU times read at one moment: the target's, its JIT threads', the harness's. */

@@ -1,6 +1,5 @@
 package dev.dialtone.store;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dialtone.engine.call.Delivery;
 import dev.dialtone.engine.call.Notification;
 import java.net.URI;
@@ -228,39 +227,17 @@ final class NotificationRows {
    *     that is not a URI, which the store never writes
    */
   static Notification read(ResultSet row) throws SQLException {
-    return notification(
-        row.getString(1),
+    String id = row.getString(1);
+    return new Notification(
+        id,
         row.getString(2),
         row.getLong(3),
         row.getString(4),
         row.getString(5),
-        row.getString(6),
+        uri(id, row.getString(6)),
         row.getString(16),
-        row.getString(8),
-        row.getLong(7));
-  }
-
-  private static Notification notification(
-      String id,
-      String callId,
-      long sequence,
-      String applicationId,
-      String tenantId,
-      String target,
-      String chainId,
-      String body,
-      long createdAt) {
-    ObjectNode parsed = Json.readObject(body, "notification " + id, "body");
-    return new Notification(
-        id,
-        callId,
-        sequence,
-        applicationId,
-        tenantId,
-        uri(id, target),
-        chainId,
-        parsed,
-        Instant.ofEpochMilli(createdAt));
+        Json.readObject(row.getString(8), "notification " + id, "body"),
+        Instant.ofEpochMilli(row.getLong(7)));
   }
 
   private static URI uri(String id, String target) {
